@@ -1,0 +1,127 @@
+// src/config/config.h: the immutable configuration model every other layer reads.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ringwall::config {
+
+using Duration = std::chrono::milliseconds;
+
+struct Log {
+    std::string error_log = "stderr";  // "stderr" or a file path
+    std::string access_log = "off";    // "off", "stdout", "stderr" or a file path
+    std::string level = "info";        // error, warn, info, debug
+
+    bool operator==(const Log&) const = default;
+};
+
+struct Limits {
+    std::uint64_t max_request_line = 8 * 1024;
+    std::uint64_t max_field_size = 8 * 1024;
+    std::uint64_t max_header_size = 32 * 1024;
+    std::uint32_t max_fields = 100;
+    std::uint64_t max_body_size = 1024 * 1024;
+    std::uint32_t max_connections = 16384;  // per worker; more are refused with 503 and close
+    std::uint64_t min_body_rate = 1024;     // bytes/s a request body must average per
+                                            // timeouts.body window; 0 disables
+
+    bool operator==(const Limits&) const = default;
+};
+
+struct Timeouts {
+    Duration header{10'000};     // first byte of a request to the end of its head (408)
+    Duration keepalive{75'000};  // idle between requests
+    Duration body{10'000};       // window over which min_body_rate is judged (408)
+    Duration send{30'000};       // a response send making no progress for this long
+    Duration shutdown{5'000};    // SIGTERM/SIGINT: drain deadline before connections are cut
+    Duration graceful_shutdown{60'000};  // SIGQUIT: drain deadline
+
+    bool operator==(const Timeouts&) const = default;
+};
+
+struct Listener {
+    std::string address;  // as written, e.g. "127.0.0.1:8080", "[::1]:8080", ":8080"
+    std::string host;     // "127.0.0.1", "::1"; empty means every address (IPv6 dual-stack)
+    std::uint16_t port = 0;
+    std::uint32_t backlog = 4096;
+
+    bool operator==(const Listener&) const = default;
+};
+
+struct Header {
+    std::string name;
+    std::string value;
+
+    bool operator==(const Header&) const = default;
+};
+
+struct Respond {
+    std::uint16_t status = 200;
+    std::vector<Header> headers;
+    std::string body;
+
+    bool operator==(const Respond&) const = default;
+};
+
+struct Route {
+    std::string name;                  // "routes[0]" unless given
+    std::vector<std::string> hosts;    // exact or "*.example.com"; empty matches any host
+    std::optional<std::string> path;   // exact path match
+    std::string path_prefix = "/";     // used when path is not set
+    std::vector<std::string> methods;  // empty matches any method
+    Respond respond;                   // the only handler so far
+
+    bool operator==(const Route&) const = default;
+};
+
+struct Config {
+    std::string source;         // file path, or "<default>" for the bundled configuration
+    std::uint32_t workers = 0;  // 0: one per CPU
+    Log log;
+    Limits limits;
+    Timeouts timeouts;
+    std::vector<Listener> listeners;
+    std::vector<Route> routes;
+
+    bool operator==(const Config&) const = default;
+};
+
+// A problem found in a configuration file, printed as "file:line:col: key.path: message".
+// Lines and columns are 1-based (columns count code points, as toml++ does). A problem
+// with the whole file has no key path ("file:line:col: message"); one with no position
+// at all, such as a file that cannot be read, has line 0 and prints as "file: message".
+struct Diagnostic {
+    std::string file;
+    std::uint32_t line = 0;
+    std::uint32_t column = 0;
+    std::string key_path;  // e.g. "routes[1].respond.status"
+    std::string message;
+
+    std::string to_string() const;
+};
+
+struct LoadResult {
+    std::shared_ptr<const Config> config;  // null when errors is not empty
+    std::vector<Diagnostic> errors;        // every error found, in file order
+};
+
+// Parses and validates a whole file. Never throws for bad input.
+LoadResult load_file(const std::string& path);
+// Same for text already in memory; `source_name` is used in diagnostics.
+LoadResult load_string(std::string_view text, std::string_view source_name);
+
+// The configuration Ringwall runs when started without -c.
+std::string_view bundled_default_text() noexcept;
+
+// The effective configuration with every default filled in, as TOML that load_string
+// accepts and that round-trips to an equal Config (ringwall -T).
+std::string to_toml(const Config& config);
+
+}  // namespace ringwall::config

@@ -1,0 +1,29 @@
+// src/config/http_syntax.h: checks of the HTTP syntax a route configures (RFC 9110, 3986).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace ringwall::config {
+
+// RFC 9110 §5.6.2: one or more tchar.
+bool is_token(std::string_view text) noexcept;
+
+// Each check returns why `text` is refused, as a Diagnostic message, or "" when it is fine.
+
+// A route host: a host name ("example.com", letters, digits and '-' per label), a
+// wildcard "*." in front of one ("*.example.com"), an IPv4 address or a bracketed IPv6
+// address ("[::1]"). No port, no trailing dot. Case is not checked: callers lowercase.
+std::string host_pattern_error(std::string_view text);
+
+// An absolute path to match: starts with '/', only RFC 3986 pchar and '/', '%' followed
+// by two hex digits, no "." or ".." segment, no query or fragment.
+std::string path_error(std::string_view text);
+
+// A response field name and value: the name a token and not one the server owns
+// (framing and connection-level fields); the value without control characters other than
+// HTAB and without leading or trailing whitespace (RFC 9110 §5.5).
+std::string field_name_error(std::string_view name);
+std::string field_value_error(std::string_view value);
+
+}  // namespace ringwall::config

@@ -1,0 +1,141 @@
+// src/io/ops.h: single-shot awaitable operations; their state lives in the awaiting frame.
+#pragma once
+
+#include <sys/socket.h>
+
+#include <coroutine>
+#include <cstdint>
+#include <string_view>
+
+#include "io/completion.h"
+#include "io/reactor.h"
+
+namespace ringwall::io {
+
+// Base for operations with exactly one CQE. Not movable once awaited: the SQE points at it.
+class SingleShotOp : public Completion {
+public:
+    explicit SingleShotOp(Reactor& reactor) noexcept : reactor_(reactor) {}
+    SingleShotOp(const SingleShotOp&) = delete;
+    SingleShotOp& operator=(const SingleShotOp&) = delete;
+
+    bool await_ready() const noexcept { return false; }
+    int await_resume() const noexcept { return result_; }  // bytes or fd, or -errno
+
+    void on_complete(int result, std::uint32_t) noexcept override {
+        result_ = result;
+        waiter_.resume();
+    }
+
+protected:
+    io_uring_sqe* prepare(std::coroutine_handle<> waiter) {
+        waiter_ = waiter;
+        io_uring_sqe* sqe = reactor_.next_sqe();
+        return sqe;
+    }
+    void bind(io_uring_sqe* sqe) noexcept { io_uring_sqe_set_data(sqe, static_cast<Completion*>(this)); }
+
+    Reactor& reactor_;
+    std::coroutine_handle<> waiter_;
+    int result_ = 0;
+};
+
+// send(2) with MSG_NOSIGNAL; may be partial, the caller loops.
+class SendOp final : public SingleShotOp {
+public:
+    SendOp(Reactor& reactor, int fd, std::string_view bytes) noexcept
+        : SingleShotOp(reactor), fd_(fd), bytes_(bytes) {}
+    void await_suspend(std::coroutine_handle<> waiter) {
+        io_uring_sqe* sqe = prepare(waiter);
+        io_uring_prep_send(sqe, fd_, bytes_.data(), bytes_.size(), MSG_NOSIGNAL);
+        bind(sqe);
+    }
+
+private:
+    int fd_;
+    std::string_view bytes_;
+};
+
+// Zero-copy send. Two CQEs: the result (with F_MORE), then the notification that the
+// kernel no longer reads the memory. We resume only after the second, so the caller may
+// reuse the bytes as soon as co_await returns.
+class SendZcOp final : public Completion {
+public:
+    SendZcOp(Reactor& reactor, int fd, std::string_view bytes) noexcept
+        : reactor_(reactor), fd_(fd), bytes_(bytes) {}
+    SendZcOp(const SendZcOp&) = delete;
+    SendZcOp& operator=(const SendZcOp&) = delete;
+
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(std::coroutine_handle<> waiter) {
+        waiter_ = waiter;
+        io_uring_sqe* sqe = reactor_.next_sqe();
+        if (reactor_.send_slabs().is_registered(bytes_.data())) {
+            io_uring_prep_send_zc_fixed(sqe, fd_, bytes_.data(), bytes_.size(), MSG_NOSIGNAL, 0,
+                                        SendSlabs::fixed_index);
+        } else {
+            io_uring_prep_send_zc(sqe, fd_, bytes_.data(), bytes_.size(), MSG_NOSIGNAL, 0);
+        }
+        io_uring_sqe_set_data(sqe, static_cast<Completion*>(this));
+    }
+    int await_resume() const noexcept { return result_; }
+
+    void on_complete(int result, std::uint32_t flags) noexcept override {
+        if (flags & IORING_CQE_F_NOTIF) {
+            waiter_.resume();
+            return;
+        }
+        result_ = result;
+        if (!(flags & IORING_CQE_F_MORE)) {
+            waiter_.resume();
+        }
+    }
+
+private:
+    Reactor& reactor_;
+    int fd_;
+    std::string_view bytes_;
+    std::coroutine_handle<> waiter_;
+    int result_ = 0;
+};
+
+class ConnectOp final : public SingleShotOp {
+public:
+    ConnectOp(Reactor& reactor, int fd, const sockaddr* addr, socklen_t len) noexcept
+        : SingleShotOp(reactor), fd_(fd), addr_(addr), len_(len) {}
+    void await_suspend(std::coroutine_handle<> waiter) {
+        io_uring_sqe* sqe = prepare(waiter);
+        io_uring_prep_connect(sqe, fd_, addr_, len_);
+        bind(sqe);
+    }
+
+private:
+    int fd_;
+    const sockaddr* addr_;
+    socklen_t len_;
+};
+
+// Suspends the coroutine until `delay_ms` has passed, on the reactor's timer wheel.
+class SleepOp final : public Timer {
+public:
+    SleepOp(Reactor& reactor, std::uint64_t delay_ms) noexcept : reactor_(reactor), delay_ms_(delay_ms) {}
+    bool await_ready() const noexcept { return delay_ms_ == 0; }
+    void await_suspend(std::coroutine_handle<> waiter) noexcept {
+        waiter_ = waiter;
+        reactor_.arm(*this, delay_ms_);
+    }
+    void await_resume() const noexcept {}
+
+private:
+    void on_expire() noexcept override { waiter_.resume(); }
+
+    Reactor& reactor_;
+    std::uint64_t delay_ms_;
+    std::coroutine_handle<> waiter_;
+};
+
+inline SleepOp sleep_for(Reactor& reactor, std::uint64_t delay_ms) noexcept {
+    return SleepOp(reactor, delay_ms);
+}
+
+}  // namespace ringwall::io

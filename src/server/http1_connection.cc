@@ -1,0 +1,329 @@
+// src/server/http1_connection.cc: reading, answering and closing one HTTP/1.1 connection.
+#include "server/http1_connection.h"
+
+#include <sys/socket.h>
+
+#include "io/ops.h"
+#include "server/worker.h"
+
+namespace ringwall::server {
+
+namespace {
+
+constexpr std::string_view continue_response = "HTTP/1.1 100 Continue\r\n\r\n";
+// Kernel guidance: zero-copy pays off above roughly 10 KiB per send.
+constexpr std::size_t zero_copy_threshold = 16 * 1024;
+// After an error we read and drop what the client still sends, so that closing does not
+// turn into a RST that destroys our error response in the client's receive queue.
+constexpr std::uint64_t linger_ms = 2000;
+constexpr std::size_t linger_max_bytes = 1024 * 1024;
+// Flush before parsing another pipelined request when less than this is free.
+constexpr std::size_t head_reserve = 2048;
+
+http1::Limits parser_limits(const config::Limits& limits) {
+    return http1::Limits{.max_request_line = limits.max_request_line,
+                         .max_field_size = limits.max_field_size,
+                         .max_header_size = limits.max_header_size,
+                         .max_fields = limits.max_fields,
+                         .max_body_size = limits.max_body_size,
+                         .max_chunk_extension = 1024};
+}
+
+}  // namespace
+
+Http1Connection::Http1Connection(Worker& worker, int fd)
+    : worker_(worker), fd_(fd), recv_(worker.reactor(), fd) {
+    worker_.link(*this);
+}
+
+Http1Connection::~Http1Connection() {
+    release_output();
+    worker_.unlink(*this);
+}
+
+io::Task<void> serve_http1(Worker& worker, int fd) {
+    Http1Connection connection(worker, fd);
+    co_await connection.run();
+}
+
+void Http1Connection::enter_phase(Phase phase) noexcept {
+    phase_ = phase;
+    const config::Timeouts& timeouts = pipeline_->config().timeouts;
+    std::chrono::milliseconds delay{0};
+    switch (phase) {
+        case Phase::idle: delay = requests_ == 0 ? timeouts.header : timeouts.keepalive; break;
+        case Phase::head: delay = timeouts.header; break;
+        case Phase::body: delay = timeouts.body; break;
+        case Phase::sending: delay = timeouts.send; break;
+        case Phase::lingering: delay = std::chrono::milliseconds(linger_ms); break;
+    }
+    body_window_bytes_ = 0;
+    worker_.reactor().arm(*this, static_cast<std::uint64_t>(delay.count()));
+}
+
+void Http1Connection::on_expire() noexcept {
+    if (phase_ == Phase::body) {
+        // The body must keep up min_body_rate over each window (0: any progress at all).
+        const config::Config& cfg = pipeline_->config();
+        const std::uint64_t window_ms = static_cast<std::uint64_t>(cfg.timeouts.body.count());
+        const std::uint64_t required = cfg.limits.min_body_rate * window_ms / 1000;
+        if (body_window_bytes_ > 0 && body_window_bytes_ >= required) {
+            enter_phase(Phase::body);
+            return;
+        }
+    }
+    timed_out_ = true;
+    if (inflight_send_ != nullptr) {
+        worker_.reactor().cancel(inflight_send_);
+    } else {
+        recv_.interrupt();
+    }
+}
+
+void Http1Connection::begin_drain() noexcept {
+    draining_ = true;
+    if (phase_ == Phase::idle) {
+        recv_.interrupt();
+    }
+}
+
+void Http1Connection::abort() noexcept {
+    aborted_ = true;
+    if (inflight_send_ != nullptr) {
+        worker_.reactor().cancel(inflight_send_);
+    } else {
+        recv_.interrupt();
+    }
+}
+
+io::Task<void> Http1Connection::run() {
+    pipeline_ = worker_.pipeline();
+    parser_.emplace(parser_limits(pipeline_->config().limits));
+    enter_phase(Phase::idle);
+    bool error_close = false;
+    for (;;) {
+        if (draining_ && phase_ == Phase::idle) {
+            break;
+        }
+        io::RecvResult received = co_await recv_.next();
+        After after = After::read_more;
+        if (received.kind == io::RecvResult::Kind::interrupted) {
+            if (aborted_) {
+                break;
+            }
+            if (!timed_out_) {
+                continue;  // drain notice: the loop head decides
+            }
+            timed_out_ = false;
+            if (phase_ != Phase::head && phase_ != Phase::body) {
+                break;  // idle too long: close without a word, as keep-alive peers expect
+            }
+            after = on_failed(408);
+        } else if (received.kind != io::RecvResult::Kind::data) {
+            break;
+        } else {
+            std::string_view input = received.buffer.bytes();
+            after = process(input);
+            while (after == After::flush) {
+                if (!co_await flush()) {
+                    after = After::close;
+                    break;
+                }
+                after = process(input);
+            }
+        }
+        received.buffer.release();
+        if (!co_await flush()) {
+            break;
+        }
+        if (after == After::close) {
+            break;
+        }
+        if (after == After::close_after_error) {
+            error_close = true;
+            break;
+        }
+        // Deadlines follow the parser: idle until a byte of the next request arrives,
+        // then the header deadline (not extended by further bytes: slowloris), then body.
+        const Phase wanted = !parser_->has_started() ? Phase::idle
+                             : in_body_             ? Phase::body
+                                                    : Phase::head;
+        if (wanted != phase_) {
+            if (wanted == Phase::idle) {
+                parser_->release_memory();
+            }
+            enter_phase(wanted);
+        }
+    }
+    if (error_close && !aborted_) {
+        co_await linger();
+    }
+    disarm();
+    co_await recv_.close();
+    release_output();
+    worker_.reactor().close_later(fd_);
+}
+
+Http1Connection::After Http1Connection::process(std::string_view& input) {
+    for (;;) {
+        if (out_.size() > 0 && out_.free_space() < head_reserve) {
+            return After::flush;
+        }
+        const http1::Step step = parser_->feed(input);
+        input.remove_prefix(step.consumed);
+        switch (step.progress) {
+            case http1::Progress::need_more:
+                return After::read_more;
+            case http1::Progress::head_done: {
+                const http1::RequestHead& head = parser_->head();
+                in_body_ = head.framing != http1::BodyFraming::none;
+                if (in_body_ && phase_ != Phase::body) {
+                    enter_phase(Phase::body);
+                }
+                // RFC 9110 §10.1.1: answer 100 only to HTTP/1.1 clients, and only when the
+                // body has not started arriving already.
+                if (head.expects_continue && in_body_ && head.version == http1::Version::http11 &&
+                    input.empty()) {
+                    ensure_output();
+                    out_.append(continue_response);
+                    return After::flush;
+                }
+                break;
+            }
+            case http1::Progress::body_data:
+                body_window_bytes_ += step.body.size();
+                break;
+            case http1::Progress::message_done: {
+                in_body_ = false;
+                const After after = on_message_done();
+                if (after != After::read_more) {
+                    return after;
+                }
+                break;
+            }
+            case http1::Progress::failed:
+                return on_failed(parser_->error().status);
+        }
+    }
+}
+
+Http1Connection::After Http1Connection::on_message_done() {
+    ++requests_;
+    const http1::RequestHead& head = parser_->head();
+    proxy::Exchange exchange;
+    exchange.request = proxy::Request{.method = head.method,
+                                      .authority = head.authority,
+                                      .path = head.path,
+                                      .query = head.query};
+    pipeline_->run(exchange);
+    const bool close = !head.keep_alive || draining_;
+    const bool head_only = head.method == "HEAD";
+    const ConnectionField connection = close ? ConnectionField::close
+                                       : head.version == http1::Version::http10 ? ConnectionField::keep_alive
+                                                                                : ConnectionField::none;
+    if (!append_response(exchange.response, head_only, connection)) {
+        return on_failed(500);
+    }
+    parser_->reset();
+    if (close) {
+        return After::close;
+    }
+    if (worker_.pipeline() != pipeline_) {
+        // A reload happened: the next request on this connection runs on the new snapshot.
+        pipeline_ = worker_.pipeline();
+        parser_.emplace(parser_limits(pipeline_->config().limits));
+    }
+    return large_body_.empty() ? After::read_more : After::flush;
+}
+
+Http1Connection::After Http1Connection::on_failed(std::uint16_t status) {
+    worker_.count_rejected();
+    append_response(pipeline_->error_response(status), false, ConnectionField::close);
+    return After::close_after_error;
+}
+
+bool Http1Connection::append_response(const proxy::Response& response, bool head_only,
+                                      ConnectionField connection) {
+    ensure_output();
+    const std::string_view date = worker_.date_line();
+    const std::size_t head = head_size(response, date, connection);
+    if (!out_.fits(head)) {
+        return false;  // fields larger than a send slab: a configuration we refuse to serve
+    }
+    write_head(out_, response, date, connection);
+    if (head_only || response.body.empty()) {
+        return true;
+    }
+    if (out_.fits(response.body.size())) {
+        out_.append(response.body);
+    } else {
+        large_body_ = response.body;
+    }
+    return true;
+}
+
+io::Task<bool> Http1Connection::flush() {
+    if (out_.size() == 0 && large_body_.empty()) {
+        co_return true;
+    }
+    enter_phase(Phase::sending);
+    bool ok = co_await send_all(out_.bytes(), false);
+    if (ok && !large_body_.empty()) {
+        ok = co_await send_all(large_body_, large_body_.size() >= zero_copy_threshold);
+    }
+    large_body_ = {};
+    release_output();
+    co_return ok;
+}
+
+io::Task<bool> Http1Connection::send_all(std::string_view bytes, bool zero_copy) {
+    while (!bytes.empty()) {
+        int sent;
+        if (zero_copy) {
+            io::SendZcOp op(worker_.reactor(), fd_, bytes);
+            inflight_send_ = &op;
+            sent = co_await op;
+        } else {
+            io::SendOp op(worker_.reactor(), fd_, bytes);
+            inflight_send_ = &op;
+            sent = co_await op;
+        }
+        inflight_send_ = nullptr;
+        if (sent <= 0) {
+            co_return false;
+        }
+        bytes.remove_prefix(static_cast<std::size_t>(sent));
+    }
+    co_return true;
+}
+
+io::Task<void> Http1Connection::linger() {
+    ::shutdown(fd_, SHUT_WR);
+    enter_phase(Phase::lingering);
+    std::size_t dropped = 0;
+    while (dropped < linger_max_bytes) {
+        io::RecvResult received = co_await recv_.next();
+        if (received.kind != io::RecvResult::Kind::data) {
+            break;
+        }
+        dropped += received.buffer.bytes().size();
+    }
+}
+
+bool Http1Connection::ensure_output() {
+    if (!out_.has_memory()) {
+        slab_ = worker_.reactor().send_slabs().acquire();
+        out_.reset(slab_.data, slab_.capacity);
+    }
+    return true;
+}
+
+void Http1Connection::release_output() noexcept {
+    if (slab_) {
+        worker_.reactor().send_slabs().give_back(slab_);
+        slab_ = io::Slab{};
+    }
+    out_.reset(nullptr, 0);
+}
+
+}  // namespace ringwall::server

@@ -1,0 +1,80 @@
+// src/server/http1_connection.h: one downstream HTTP/1.1 connection, from accept to close.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string_view>
+
+#include "http1/request_parser.h"
+#include "io/recv_stream.h"
+#include "io/send_slabs.h"
+#include "io/task.h"
+#include "io/timer_wheel.h"
+#include "proxy/pipeline.h"
+#include "server/response_writer.h"
+
+namespace ringwall::server {
+
+class Worker;
+
+// Lives in the frame of the coroutine serving it and belongs to one worker thread for
+// life. An idle keep-alive connection holds no receive or send memory: buffers are lent
+// while bytes are being parsed or sent, and the parser's arena is freed between requests.
+class Http1Connection final : private io::Timer {
+public:
+    Http1Connection(Worker& worker, int fd);
+    Http1Connection(const Http1Connection&) = delete;
+    Http1Connection& operator=(const Http1Connection&) = delete;
+    ~Http1Connection();
+
+    // Serves requests until the connection ends; closes the socket before returning.
+    io::Task<void> run();
+
+    // Shutdown, first phase: finish the request in progress, then close; close now if idle.
+    void begin_drain() noexcept;
+    // Shutdown deadline passed: stop whatever is in flight and close.
+    void abort() noexcept;
+
+    // Links in the worker's list of live connections.
+    Http1Connection* prev_live = nullptr;
+    Http1Connection* next_live = nullptr;
+
+private:
+    enum class Phase : std::uint8_t { idle, head, body, sending, lingering };
+    enum class After : std::uint8_t { read_more, flush, close, close_after_error };
+
+    void on_expire() noexcept override;
+    void enter_phase(Phase phase) noexcept;
+    After process(std::string_view& input);
+    After on_message_done();
+    After on_failed(std::uint16_t status);
+    bool append_response(const proxy::Response& response, bool head_only, ConnectionField connection);
+    io::Task<bool> flush();
+    io::Task<bool> send_all(std::string_view bytes, bool zero_copy);
+    io::Task<void> linger();
+    bool ensure_output();
+    void release_output() noexcept;
+
+    Worker& worker_;
+    int fd_;
+    io::RecvStream recv_;
+    std::shared_ptr<const proxy::Pipeline> pipeline_;  // the snapshot this request runs on
+    std::optional<http1::RequestParser> parser_;
+    io::Slab slab_;
+    OutputBuffer out_;
+    std::string_view large_body_;  // sent after out_ when it did not fit in the slab
+    io::Completion* inflight_send_ = nullptr;
+    std::uint64_t requests_ = 0;
+    std::uint64_t body_window_bytes_ = 0;
+    Phase phase_ = Phase::idle;
+    bool timed_out_ = false;
+    bool draining_ = false;
+    bool aborted_ = false;
+    bool in_body_ = false;  // between head_done and message_done
+};
+
+// The task a worker spawns per accepted socket.
+io::Task<void> serve_http1(Worker& worker, int fd);
+
+}  // namespace ringwall::server

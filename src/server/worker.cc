@@ -1,0 +1,212 @@
+// src/server/worker.cc: the worker thread's accept loop, reloads and draining.
+#include "server/worker.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "io/ops.h"
+#include "io/recv_stream.h"
+#include "server/http1_connection.h"
+#include "util/log.h"
+
+namespace ringwall::server {
+
+namespace {
+
+constexpr std::string_view overload_response =
+    "HTTP/1.1 503 Service Unavailable\r\nServer: ringwall\r\nContent-Type: text/plain\r\n"
+    "Content-Length: 24\r\nConnection: close\r\n\r\n503 Service Unavailable\n";
+
+// Over max_connections: answer 503, then read what the client sent until it closes (at most
+// a second) so that our close does not reset the answer away.
+io::Task<void> refuse(io::Reactor& reactor, int fd) {
+    io::SendOp send(reactor, fd, overload_response);
+    if (co_await send > 0) {
+        ::shutdown(fd, SHUT_WR);
+        io::RecvStream recv(reactor, fd);
+        struct Deadline final : io::Timer {
+            io::RecvStream* stream = nullptr;
+            void on_expire() noexcept override { stream->interrupt(); }
+        } deadline;
+        deadline.stream = &recv;
+        reactor.arm(deadline, 1000);
+        for (int i = 0; i < 64; ++i) {
+            io::RecvResult received = co_await recv.next();
+            if (received.kind != io::RecvResult::Kind::data) {
+                break;
+            }
+        }
+        deadline.disarm();
+        co_await recv.close();
+    }
+    reactor.close_later(fd);
+}
+
+}  // namespace
+
+class Worker::DrainDeadline final : public io::Timer {
+public:
+    explicit DrainDeadline(Worker& worker) noexcept : worker_(worker) {}
+
+private:
+    void on_expire() noexcept override { worker_.abort_all(); }
+    Worker& worker_;
+};
+
+Worker::Worker(unsigned index, std::shared_ptr<const proxy::Pipeline> pipeline,
+               std::vector<ListenSocket> listeners)
+    : index_(index), pipeline_(std::move(pipeline)), initial_listeners_(std::move(listeners)) {}
+
+Worker::~Worker() { join(); }
+
+std::future<std::string> Worker::start() {
+    std::promise<std::string> started;
+    std::future<std::string> result = started.get_future();
+    thread_ = std::thread([this, p = std::move(started)]() mutable { thread_main(std::move(p)); });
+    return result;
+}
+
+void Worker::join() {
+    if (thread_.joinable()) {
+        thread_.join();
+    }
+}
+
+void Worker::thread_main(std::promise<std::string> started) {
+    try {
+        reactor_ = std::make_unique<io::Reactor>();
+    } catch (const std::exception& e) {
+        started.set_value(e.what());
+        return;
+    }
+    for (const ListenSocket& socket : initial_listeners_) {
+        start_listener(socket);
+    }
+    initial_listeners_.clear();
+    started.set_value("");
+    try {
+        reactor_->run();
+    } catch (const std::exception& e) {
+        RINGWALL_LOG(error, "worker " + std::to_string(index_) + " stopped: " + e.what());
+    }
+    drain_deadline_.reset();
+    reactor_.reset();
+}
+
+void Worker::start_listener(const ListenSocket& socket) {
+    auto acceptor = std::make_unique<io::Acceptor>(*reactor_, socket.fd, [this](int fd) { on_accept(fd); });
+    acceptor->start();
+    acceptors_[socket.key] = std::move(acceptor);
+}
+
+io::Task<void> Worker::stop_listener(std::unique_ptr<io::Acceptor> acceptor) {
+    co_await acceptor->stop();
+    ::close(acceptor->listen_fd());
+}
+
+void Worker::on_accept(int fd) {
+    if (fd < 0) {
+        // EMFILE/ENFILE: the connection stays in the backlog; say so once per event.
+        RINGWALL_LOG(warn, std::string("accept failed: ") + std::strerror(-fd));
+        return;
+    }
+    if (connections_ >= pipeline_->config().limits.max_connections) {
+        ++refused_;
+        reactor_->spawn(refuse(*reactor_, fd));
+        return;
+    }
+    reactor_->spawn(serve_http1(*this, fd));
+}
+
+void Worker::link(Http1Connection& connection) noexcept {
+    ++connections_;
+    connection.next_live = live_;
+    if (live_ != nullptr) {
+        live_->prev_live = &connection;
+    }
+    live_ = &connection;
+}
+
+void Worker::unlink(Http1Connection& connection) noexcept {
+    --connections_;
+    if (connection.prev_live != nullptr) {
+        connection.prev_live->next_live = connection.next_live;
+    } else {
+        live_ = connection.next_live;
+    }
+    if (connection.next_live != nullptr) {
+        connection.next_live->prev_live = connection.prev_live;
+    }
+}
+
+void Worker::post_reload(std::shared_ptr<const proxy::Pipeline> pipeline, std::vector<ListenSocket> listeners) {
+    reactor_->post([this, p = std::move(pipeline), l = std::move(listeners)]() mutable {
+        pipeline_ = std::move(p);
+        apply_listeners(std::move(l));
+    });
+}
+
+void Worker::apply_listeners(std::vector<ListenSocket> listeners) {
+    if (draining_) {
+        for (const ListenSocket& socket : listeners) {
+            if (!acceptors_.contains(socket.key)) {
+                ::close(socket.fd);
+            }
+        }
+        return;
+    }
+    std::map<std::string, int> wanted;
+    for (const ListenSocket& socket : listeners) {
+        wanted[socket.key] = socket.fd;
+    }
+    for (auto it = acceptors_.begin(); it != acceptors_.end();) {
+        if (!wanted.contains(it->first)) {
+            reactor_->spawn(stop_listener(std::move(it->second)));
+            it = acceptors_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    for (const ListenSocket& socket : listeners) {
+        if (!acceptors_.contains(socket.key)) {
+            start_listener(socket);
+        }
+    }
+}
+
+void Worker::post_drain(std::uint64_t deadline_ms) {
+    reactor_->post([this, deadline_ms] { drain(deadline_ms); });
+}
+
+void Worker::drain(std::uint64_t deadline_ms) {
+    draining_ = true;
+    for (auto& [key, acceptor] : acceptors_) {
+        reactor_->spawn(stop_listener(std::move(acceptor)));
+    }
+    acceptors_.clear();
+    for (Http1Connection* c = live_; c != nullptr;) {
+        Http1Connection* next = c->next_live;  // begin_drain may end c at once
+        c->begin_drain();
+        c = next;
+    }
+    drain_deadline_ = std::make_unique<DrainDeadline>(*this);
+    reactor_->arm(*drain_deadline_, deadline_ms);
+    reactor_->stop();
+}
+
+void Worker::abort_all() noexcept {
+    if (connections_ > 0) {
+        RINGWALL_LOG(warn, "worker " + std::to_string(index_) + ": shutdown deadline passed, closing " +
+                               std::to_string(connections_) + " connections");
+    }
+    for (Http1Connection* c = live_; c != nullptr;) {
+        Http1Connection* next = c->next_live;
+        c->abort();
+        c = next;
+    }
+}
+
+}  // namespace ringwall::server

@@ -1,0 +1,82 @@
+// src/server/worker.h: a worker thread: its reactor, listeners and connections.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <future>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "io/acceptor.h"
+#include "io/reactor.h"
+#include "proxy/pipeline.h"
+#include "server/date_cache.h"
+
+namespace ringwall::server {
+
+class Http1Connection;
+
+// A listening socket this worker accepts on; `key` names the configured address.
+struct ListenSocket {
+    std::string key;
+    int fd = -1;
+};
+
+// Shared-nothing: everything below is touched only by the worker's own thread, except the
+// post_* calls, which hand work over through the reactor's mailbox.
+class Worker {
+public:
+    Worker(unsigned index, std::shared_ptr<const proxy::Pipeline> pipeline,
+           std::vector<ListenSocket> listeners);
+    Worker(const Worker&) = delete;
+    Worker& operator=(const Worker&) = delete;
+    ~Worker();
+
+    // Starts the thread; the future holds "" once the reactor runs, or why it could not.
+    std::future<std::string> start();
+    void join();
+
+    // Thread-safe. New requests use `pipeline`; accepting follows `listeners` (sockets whose
+    // key is gone are closed, new keys start accepting).
+    void post_reload(std::shared_ptr<const proxy::Pipeline> pipeline, std::vector<ListenSocket> listeners);
+    // Thread-safe. Stop accepting, finish in-flight requests, close idle connections; after
+    // `deadline_ms`, cut whatever is left. The thread ends when no connection remains.
+    void post_drain(std::uint64_t deadline_ms);
+
+    // Worker thread only.
+    io::Reactor& reactor() noexcept { return *reactor_; }
+    const std::shared_ptr<const proxy::Pipeline>& pipeline() const noexcept { return pipeline_; }
+    std::string_view date_line() { return dates_.field_line(); }
+    void link(Http1Connection& connection) noexcept;
+    void unlink(Http1Connection& connection) noexcept;
+    void count_rejected() noexcept { ++rejected_; }
+
+private:
+    class DrainDeadline;
+    void thread_main(std::promise<std::string> started);
+    void start_listener(const ListenSocket& socket);
+    io::Task<void> stop_listener(std::unique_ptr<io::Acceptor> acceptor);
+    void on_accept(int fd);
+    void apply_listeners(std::vector<ListenSocket> listeners);
+    void drain(std::uint64_t deadline_ms);
+    void abort_all() noexcept;
+
+    unsigned index_;
+    std::shared_ptr<const proxy::Pipeline> pipeline_;
+    std::vector<ListenSocket> initial_listeners_;
+    std::unique_ptr<io::Reactor> reactor_;
+    std::map<std::string, std::unique_ptr<io::Acceptor>> acceptors_;
+    std::unique_ptr<DrainDeadline> drain_deadline_;
+    DateCache dates_;
+    Http1Connection* live_ = nullptr;
+    std::uint32_t connections_ = 0;
+    std::uint64_t rejected_ = 0;
+    std::uint64_t refused_ = 0;
+    bool draining_ = false;
+    std::thread thread_;
+};
+
+}  // namespace ringwall::server

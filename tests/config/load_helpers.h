@@ -1,0 +1,51 @@
+// tests/config/load_helpers.h: short ways to load TOML text in config tests.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.h"
+
+namespace ringwall::config::testing {
+
+// A listener and a route: what every valid file needs. Root keys must come before it.
+inline constexpr std::string_view minimal_tail = R"(
+[[listeners]]
+address = ":8080"
+
+[[routes]]
+[routes.respond]
+status = 200
+)";
+
+// Every diagnostic of `text` loaded as "t.toml", printed with to_string().
+inline std::vector<std::string> errors_of(std::string_view text) {
+    std::vector<std::string> out;
+    for (const Diagnostic& d : load_string(text, "t.toml").errors) {
+        out.push_back(d.to_string());
+    }
+    return out;
+}
+
+// `head` followed by minimal_tail; head lines keep their numbers.
+inline std::vector<std::string> errors_with_tail(std::string_view head) {
+    return errors_of(std::string(head) + std::string(minimal_tail));
+}
+
+// The Config of a text that must load clean; a failed test and a default Config otherwise.
+inline Config load_clean(std::string_view text) {
+    LoadResult result = load_string(text, "t.toml");
+    for (const Diagnostic& d : result.errors) {
+        ADD_FAILURE() << "unexpected: " << d.to_string();
+    }
+    return result.config ? *result.config : Config{};
+}
+
+inline Config load_clean_with_tail(std::string_view head) {
+    return load_clean(std::string(head) + std::string(minimal_tail));
+}
+
+}  // namespace ringwall::config::testing
