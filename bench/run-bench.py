@@ -111,6 +111,16 @@ def tree_cpu(root):
     return total
 
 
+def cpu_busy_seconds(cpu):
+    """Busy time of one CPU (user, nice, system, irq, softirq, steal) from /proc/stat."""
+    with open("/proc/stat") as f:
+        for line in f:
+            if line.startswith(f"cpu{cpu} "):
+                v = [int(x) for x in line.split()[1:]]
+                return (v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / CLK_TCK
+    return 0.0
+
+
 def vm_rss_kib(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -404,6 +414,7 @@ def open_idle_connections(port, count, time_limit=120.0):
 def count_open(socks):
     alive = 0
     for s in socks:
+        s.setblocking(False)  # a socket with a timeout would wait in recv despite DONTWAIT
         try:
             if s.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b"":
                 continue
@@ -426,22 +437,29 @@ def w1(targets, args):
     log(f"\n## W1: keep-alive GET of a {len(BODY)}-byte answer, wrk -t1 -c{args.connections} "
         f"-d{args.duration}s after {args.warmup}s warm-up, {args.rounds} interleaved rounds\n")
     results = {t.name: [] for t in targets}
+    others = []
     started = []
     try:
         for t in targets:
             started.append(t.start())
             log(f"started {t.name} pid {t.proc.pid} on 127.0.0.1:{t.port}: "
                 f"{shlex.join(t.argv)}")
-        log("\n| round | server | req/s | server CPU µs/req | server CPU % | wrk CPU % | errors |")
-        log("|---|---|---|---|---|---|---|")
+        log("\n| round | server | req/s | server CPU µs/req | server CPU % | other CPU 0 % "
+            "| wrk CPU % | errors |")
+        log("|---|---|---|---|---|---|---|---|")
         for rnd in range(1, args.rounds + 1):
             for t in targets:
                 run_wrk(t.port, args.warmup, args.connections)
+                busy0 = cpu_busy_seconds(SERVER_CPU)
                 cpu0, wall0 = t.cpu_seconds(), time.monotonic()
                 r = run_wrk(t.port, args.duration, args.connections)
                 cpu1, wall1 = t.cpu_seconds(), time.monotonic()
+                busy1 = cpu_busy_seconds(SERVER_CPU)
+                # CPU 0 time not spent in the server: other jobs, or softirq work the
+                # kernel charged to no task. High values make the run suspect.
+                other = max(0.0, 100 * ((busy1 - busy0) - (cpu1 - cpu0)) / (wall1 - wall0))
                 if not r["requests"]:
-                    log(f"| {rnd} | {t.name} | wrk failed | | | | |\n{r['text']}")
+                    log(f"| {rnd} | {t.name} | wrk failed | | | | | |\n{r['text']}")
                     continue
                 us = (cpu1 - cpu0) * 1e6 / r["requests"]
                 util = 100 * (cpu1 - cpu0) / (wall1 - wall0)
@@ -449,14 +467,20 @@ def w1(targets, args):
                 errors = ", ".join(x for x in (r["errors"], f"non-2xx {r['non2xx']}"
                                                if r["non2xx"] else "") if x) or "none"
                 results[t.name].append((r["rps"], us))
+                others.append(other)
                 log(f"| {rnd} | {t.name} | {r['rps']:,.0f} | {us:.2f} | {util:.0f} | "
-                    f"{client:.0f} | {errors} |")
+                    f"{other:.0f} | {client:.0f} | {errors} |")
     finally:
         for t in started:
             t.stop()
 
     log("\n### W1 summary (median of rounds; lower µs/req is better)\n")
-    log("| server | req/s (median) | CPU µs/req (median) | CPU µs/req (min–max) | ratio to Ringwall |")
+    if others and max(others) > 10:
+        log(f"**warning:** up to {max(others):.0f}% of CPU 0 went to something other than the "
+            "server under test (median {:.0f}%): another job was running, so these figures "
+            "are suspect.\n".format(statistics.median(others)))
+    log("| server | req/s (median) | CPU µs/req (median) | CPU µs/req (min–max) "
+        "| ratio to Ringwall |")
     log("|---|---|---|---|---|")
     base = None
     if results.get("ringwall"):

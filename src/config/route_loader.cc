@@ -94,13 +94,9 @@ void load_respond(Reader& in, const toml::table& table, const std::string& path,
         {
             {"status",
              [&](const toml::node& v, const std::string& p) {
-                 if (auto status = in.integer(v, p, 100, 599)) {
-                     if (*status == 101) {
-                         in.error(v.source(), p,
-                                  "101 (Switching Protocols) cannot be configured: it is only sent "
-                                  "for a protocol upgrade");
-                         return;
-                     }
+                 // 1xx are interim responses: sent as a final answer, the client would wait
+                 // for the real one forever.
+                 if (auto status = in.integer(v, p, 200, 599)) {
                      respond.status = static_cast<std::uint16_t>(*status);
                  }
              }},

@@ -13,6 +13,18 @@ namespace {
 
 using util::iequals;
 
+// `lower` holds lowercase letters and '-'. Field names are tokens, and for a token byte
+// c, (c | 0x20) equals such a byte only when c is it in either case: an exact
+// case-insensitive compare without a table.
+bool is_name(std::string_view name, std::string_view lower) noexcept {
+    for (std::size_t i = 0; i < lower.size(); ++i) {
+        if ((name[i] | 0x20) != lower[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
 struct CodingState {
     std::size_t chunked_count = 0;
     bool last_is_chunked = false;
@@ -102,9 +114,10 @@ FieldFacts collect_field_facts(std::span<const Field> fields) noexcept {
         const std::string_view name = fields[i].name;
         const std::string_view value = fields[i].value;
         // Dispatch on length first: most fields are none of these and cost one compare.
+        // is_name assumes the sizes match.
         switch (name.size()) {
             case 4:
-                if (iequals(name, "host")) {
+                if (is_name(name, "host")) {
                     if (facts.host_count == 0) {
                         facts.host_index = i;
                     } else if (facts.host_count == 1) {
@@ -114,7 +127,7 @@ FieldFacts collect_field_facts(std::span<const Field> fields) noexcept {
                 }
                 break;
             case 6:
-                if (iequals(name, "expect")) {
+                if (is_name(name, "expect")) {
                     any_expect = true;
                     if (!iequals(value, "100-continue")) {
                         all_continue = false;
@@ -125,17 +138,17 @@ FieldFacts collect_field_facts(std::span<const Field> fields) noexcept {
                 }
                 break;
             case 7:
-                if (iequals(name, "upgrade")) {
+                if (is_name(name, "upgrade")) {
                     facts.has_upgrade = true;
                 }
                 break;
             case 10:
-                if (iequals(name, "connection")) {
+                if (is_name(name, "connection")) {
                     add_connection_options(facts, value);
                 }
                 break;
             case 14:
-                if (iequals(name, "content-length") && !facts.content_length_problem) {
+                if (is_name(name, "content-length") && !facts.content_length_problem) {
                     const std::optional<std::uint64_t> length = parse_content_length(value);
                     if (!length) {
                         facts.content_length_problem = {Reason::invalid_content_length, 400, i};
@@ -149,7 +162,7 @@ FieldFacts collect_field_facts(std::span<const Field> fields) noexcept {
                 }
                 break;
             case 17:
-                if (iequals(name, "transfer-encoding")) {
+                if (is_name(name, "transfer-encoding")) {
                     if (!facts.has_transfer_encoding) {
                         facts.has_transfer_encoding = true;
                         facts.transfer_encoding_index = i;

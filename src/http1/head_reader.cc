@@ -87,13 +87,43 @@ ReadStep HeadReader::read_line(std::string_view input, std::size_t max_content,
 
 ReadStep HeadReader::read_fields(std::string_view input) {
     std::size_t pos = 0;
+    std::size_t copied = 0;  // input bytes already in the arena
+    const auto flush = [&] {
+        arena_.append(input.data() + copied, pos - copied);
+        copied = pos;
+    };
     for (;;) {
         const std::size_t remaining = header_budget_ - field_bytes_;
         // A field line needs its CRLF inside both limits; the empty line ending the
         // section must always fit, hence at least 2.
         const std::size_t window = std::max<std::size_t>(2, std::min(max_field_size_ + 2, remaining));
+
+        // Fast path: a complete, valid line lies in the input. It is validated in place
+        // and copied with its neighbours in one append; the verdict is the one the
+        // general path below would reach, which handles everything else.
+        if (line_start_ == arena_.size() + (pos - copied)) {
+            const char* const p = input.data() + pos;
+            const std::size_t n = input.size() - pos;
+            if (n >= 2 && p[0] == '\r' && p[1] == '\n') {
+                pos += 2;
+                flush();
+                line_start_ = arena_.size();
+                return {ReadStatus::done, pos};
+            }
+            const FastLine line = scan_field_line(p, n, window);
+            if (line.size != 0 && slots_.size() < field_budget_) {
+                add_slot(line_start_, line.name_size, line_start_ + line.value_begin, line.value_size);
+                field_bytes_ += line.size;
+                line_start_ += line.size;
+                pos += line.size;
+                continue;
+            }
+            flush();
+        }
+
         const TakeResult taken = take_line(input.substr(pos), window);
         pos += taken.consumed;
+        copied = pos;
         if (taken.take == Take::partial) {
             return {ReadStatus::need_more, pos};
         }
@@ -120,6 +150,76 @@ ReadStep HeadReader::read_fields(std::string_view input) {
         }
         field_bytes_ += size + 2;
     }
+}
+
+namespace {
+
+// True when one of the 8 bytes is below 0x20 or is DEL. Exact for "any" (the classic
+// has-less-than and has-zero word tricks). HTAB counts too: such a word goes to the byte
+// loop, which allows it.
+inline bool has_ctl_or_del(std::uint64_t word) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101ull;
+    constexpr std::uint64_t highs = 0x8080808080808080ull;
+    const std::uint64_t below_space = (word - ones * 0x20) & ~word & highs;
+    const std::uint64_t del = word ^ (ones * 0x7f);
+    const std::uint64_t is_del = (del - ones) & ~del & highs;
+    return (below_space | is_del) != 0;
+}
+
+}  // namespace
+
+HeadReader::FastLine HeadReader::scan_field_line(const char* p, std::size_t n,
+                                                 std::size_t window) noexcept {
+    const char* const end = p + std::min(n, window);
+    const char* q = p;
+    while (q < end && is_tchar(*q)) {
+        ++q;
+    }
+    if (q == p || q == end || *q != ':') {
+        return {};
+    }
+    FastLine line;
+    line.name_size = static_cast<std::size_t>(q - p);
+    ++q;
+    while (q < end && is_ows(*q)) {
+        ++q;
+    }
+    const char* const value = q;
+    while (end - q >= 8) {
+        std::uint64_t word;
+        std::memcpy(&word, q, sizeof word);
+        if (has_ctl_or_del(word)) {
+            break;
+        }
+        q += 8;
+    }
+    while (q < end && is_field_char(*q)) {
+        ++q;
+    }
+    if (end - q < 2 || q[0] != '\r' || q[1] != '\n') {
+        return {};
+    }
+    const char* value_end = q;
+    while (value_end > value && is_ows(value_end[-1])) {
+        --value_end;
+    }
+    line.size = static_cast<std::size_t>(q + 2 - p);
+    line.value_begin = static_cast<std::size_t>(value - p);
+    line.value_size = static_cast<std::size_t>(value_end - value);
+    return line;
+}
+
+void HeadReader::add_slot(std::size_t begin, std::size_t name_size, std::size_t value_begin,
+                          std::size_t value_size) {
+    if (slots_.capacity() == 0) {
+        slots_.reserve(initial_slots);
+    }
+    slots_.push_back(Slot{
+        .name_begin = static_cast<std::uint32_t>(begin),
+        .name_size = static_cast<std::uint32_t>(name_size),
+        .value_begin = static_cast<std::uint32_t>(value_begin),
+        .value_size = static_cast<std::uint32_t>(value_size),
+    });
 }
 
 // RFC 9112 §5: field-line = field-name ":" OWS field-value OWS, no whitespace before the
@@ -164,15 +264,8 @@ bool HeadReader::check_field_line(std::size_t begin, std::size_t size) {
     while (value_end > value && is_ows(value_end[-1])) {
         --value_end;
     }
-    if (slots_.capacity() == 0) {
-        slots_.reserve(initial_slots);
-    }
-    slots_.push_back(Slot{
-        .name_begin = static_cast<std::uint32_t>(begin),
-        .name_size = static_cast<std::uint32_t>(name_end - line),
-        .value_begin = static_cast<std::uint32_t>(value - base),
-        .value_size = static_cast<std::uint32_t>(value_end - value),
-    });
+    add_slot(begin, static_cast<std::size_t>(name_end - line), static_cast<std::size_t>(value - base),
+             static_cast<std::size_t>(value_end - value));
     return true;
 }
 

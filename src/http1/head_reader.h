@@ -84,9 +84,19 @@ private:
         std::size_t consumed;
     };
 
+    struct FastLine {
+        std::size_t size = 0;  // bytes including CRLF; 0: take the general path
+        std::size_t name_size = 0;
+        std::size_t value_begin = 0;  // relative to the line
+        std::size_t value_size = 0;
+    };
+
+    static FastLine scan_field_line(const char* p, std::size_t n, std::size_t window) noexcept;
     TakeResult take_line(std::string_view input, std::size_t window);
     ReadStatus fail(std::uint16_t status, Reason reason, std::size_t offset) noexcept;
     bool check_field_line(std::size_t begin, std::size_t size);
+    void add_slot(std::size_t begin, std::size_t name_size, std::size_t value_begin,
+                  std::size_t value_size);
 
     std::string arena_;
     std::vector<Slot> slots_;

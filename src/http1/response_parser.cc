@@ -27,7 +27,9 @@ ResponseParser::ResponseParser(const Limits& limits) noexcept
 }
 
 void ResponseParser::reset() noexcept {
-    const bool interim = state_ == State::done && head_.status >= 100 && head_.status < 200;
+    // An interim response has no body, so it is complete once its head is.
+    const bool interim = (state_ == State::body_none || state_ == State::done) &&
+                         head_.status >= 100 && head_.status < 200;
     std::vector<Field> fields = std::move(head_.fields);
     fields.clear();
     head_ = ResponseHead{};

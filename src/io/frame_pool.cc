@@ -7,8 +7,8 @@
 namespace ringwall::io {
 namespace {
 
-constexpr std::size_t class_granularity = 64;
-constexpr std::size_t class_count = 32;  // frames up to 2 KiB are pooled
+constexpr std::size_t class_granularity = 32;  // idle connections are mostly frames: waste little
+constexpr std::size_t class_count = 64;         // frames up to 2 KiB are pooled
 constexpr std::size_t max_cached_per_class = 4096;
 
 struct FreeNode {

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <fstream>
@@ -43,26 +44,19 @@ private:
     Reactor& reactor_;
 };
 
-struct Reactor::DetachedTask {
-    struct promise_type {
-        static void* operator new(std::size_t size) { return allocate_frame(size); }
-        static void operator delete(void* frame, std::size_t size) noexcept { free_frame(frame, size); }
-        DetachedTask get_return_object() noexcept { return {}; }
-        std::suspend_never initial_suspend() const noexcept { return {}; }
-        std::suspend_never final_suspend() const noexcept { return {}; }
-        void return_void() const noexcept {}
-        void unhandled_exception() const noexcept { std::terminate(); }
-    };
-};
-
-Reactor::DetachedTask Reactor::run_detached(Reactor* reactor, Task<void> task) {
-    try {
-        co_await task;
-    } catch (const std::exception& e) {
-        // A task escaping with an exception is a bug; keep the worker alive but say so.
-        std::fprintf(stderr, "ringwall: task failed: %s\n", e.what());
+void Reactor::on_detached_done(std::exception_ptr failure) noexcept {
+    --live_tasks_;
+    if (failure) {
+        // Nothing awaits a spawned task, so an exception escaping one is a bug to report,
+        // not a reason to take the worker down.
+        try {
+            std::rethrow_exception(failure);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "ringwall: task failed: %s\n", e.what());
+        } catch (...) {
+            std::fprintf(stderr, "ringwall: task failed\n");
+        }
     }
-    --reactor->live_tasks_;
 }
 
 Reactor::Reactor(const ReactorOptions& options) : timers_(monotonic_ms()) {
@@ -115,7 +109,7 @@ io_uring_sqe* Reactor::next_sqe() {
 
 void Reactor::spawn(Task<void> task) {
     ++live_tasks_;
-    run_detached(this, std::move(task));
+    task.start_detached(*this);
 }
 
 void Reactor::post(std::function<void()> fn) {

@@ -27,7 +27,9 @@ struct RecvResult {
 // always: at most one coroutine awaits next(); close() is awaited before destruction.
 class RecvStream final : public Completion {
 public:
-    static constexpr std::size_t max_queued = 4;
+    // Two in hand keep a pipelining peer busy; every byte of queue is paid by every idle
+    // connection, since the queue lives in the connection's frame.
+    static constexpr std::size_t max_queued = 2;
 
     RecvStream(Reactor& reactor, int fd) noexcept : reactor_(reactor), fd_(fd) {}
     RecvStream(const RecvStream&) = delete;

@@ -13,11 +13,23 @@ namespace ringwall::io {
 template <typename T>
 class Task;
 
+// Told when a spawned (detached) task has finished; the frame is already gone.
+class DetachedOwner {
+public:
+    virtual void on_detached_done(std::exception_ptr failure) noexcept = 0;
+
+protected:
+    ~DetachedOwner() = default;
+};
+
 namespace detail {
 
 struct PromiseBase {
     std::coroutine_handle<> continuation_ = std::noop_coroutine();
     std::exception_ptr exception_;
+    // Set for spawned tasks: nobody awaits them, so the frame frees itself at the end. This
+    // saves a wrapper frame per connection, which idle connections would otherwise pay for.
+    DetachedOwner* detached_owner_ = nullptr;
 
     static void* operator new(std::size_t size) { return allocate_frame(size); }
     static void operator delete(void* frame, std::size_t size) noexcept {
@@ -32,7 +44,14 @@ struct PromiseBase {
         bool await_ready() const noexcept { return false; }
         template <typename Promise>
         std::coroutine_handle<> await_suspend(std::coroutine_handle<Promise> self) noexcept {
-            return self.promise().continuation_;
+            PromiseBase& promise = self.promise();
+            if (DetachedOwner* owner = promise.detached_owner_) {
+                std::exception_ptr failure = std::move(promise.exception_);
+                self.destroy();
+                owner->on_detached_done(std::move(failure));
+                return std::noop_coroutine();
+            }
+            return promise.continuation_;
         }
         void await_resume() const noexcept {}
     };
@@ -99,8 +118,13 @@ public:
     }
     T await_resume() { return handle_.promise().take(); }
 
-    // For spawn(): hands the frame over; the caller becomes responsible for destroying it.
-    Handle release() noexcept { return std::exchange(handle_, {}); }
+    // Starts the task with nobody awaiting it; the frame destroys itself when the body ends
+    // and then tells `owner`.
+    void start_detached(DetachedOwner& owner) noexcept {
+        Handle handle = std::exchange(handle_, {});
+        handle.promise().detached_owner_ = &owner;
+        handle.resume();
+    }
 
 private:
     void destroy() noexcept {

@@ -20,15 +20,6 @@ constexpr std::size_t linger_max_bytes = 1024 * 1024;
 // Flush before parsing another pipelined request when less than this is free.
 constexpr std::size_t head_reserve = 2048;
 
-http1::Limits parser_limits(const config::Limits& limits) {
-    return http1::Limits{.max_request_line = limits.max_request_line,
-                         .max_field_size = limits.max_field_size,
-                         .max_header_size = limits.max_header_size,
-                         .max_fields = limits.max_fields,
-                         .max_body_size = limits.max_body_size,
-                         .max_chunk_extension = 1024};
-}
-
 }  // namespace
 
 Http1Connection::Http1Connection(Worker& worker, int fd)
@@ -38,6 +29,7 @@ Http1Connection::Http1Connection(Worker& worker, int fd)
 
 Http1Connection::~Http1Connection() {
     release_output();
+    release_parser();
     worker_.unlink(*this);
 }
 
@@ -98,7 +90,6 @@ void Http1Connection::abort() noexcept {
 
 io::Task<void> Http1Connection::run() {
     pipeline_ = worker_.pipeline();
-    parser_.emplace(parser_limits(pipeline_->config().limits));
     enter_phase(Phase::idle);
     bool error_close = false;
     for (;;) {
@@ -123,6 +114,7 @@ io::Task<void> Http1Connection::run() {
             break;
         } else {
             std::string_view input = received.buffer.bytes();
+            ensure_parser();
             after = process(input);
             while (after == After::flush) {
                 if (!co_await flush()) {
@@ -148,10 +140,10 @@ io::Task<void> Http1Connection::run() {
         const Phase wanted = !parser_->has_started() ? Phase::idle
                              : in_body_             ? Phase::body
                                                     : Phase::head;
+        if (wanted == Phase::idle) {
+            release_parser();
+        }
         if (wanted != phase_) {
-            if (wanted == Phase::idle) {
-                parser_->release_memory();
-            }
             enter_phase(wanted);
         }
     }
@@ -227,11 +219,6 @@ Http1Connection::After Http1Connection::on_message_done() {
     parser_->reset();
     if (close) {
         return After::close;
-    }
-    if (worker_.pipeline() != pipeline_) {
-        // A reload happened: the next request on this connection runs on the new snapshot.
-        pipeline_ = worker_.pipeline();
-        parser_.emplace(parser_limits(pipeline_->config().limits));
     }
     return large_body_.empty() ? After::read_more : After::flush;
 }
@@ -316,6 +303,20 @@ bool Http1Connection::ensure_output() {
         out_.reset(slab_.data, slab_.capacity);
     }
     return true;
+}
+
+void Http1Connection::ensure_parser() {
+    if (!parser_) {
+        // A request starting now runs on the newest snapshot (after a reload, too).
+        pipeline_ = worker_.pipeline();
+        parser_ = worker_.take_parser();
+    }
+}
+
+void Http1Connection::release_parser() noexcept {
+    if (parser_) {
+        worker_.return_parser(std::move(parser_), pipeline_.get());
+    }
 }
 
 void Http1Connection::release_output() noexcept {

@@ -55,12 +55,15 @@ private:
     io::Task<void> linger();
     bool ensure_output();
     void release_output() noexcept;
+    void ensure_parser();
+    void release_parser() noexcept;
 
     Worker& worker_;
     int fd_;
     io::RecvStream recv_;
     std::shared_ptr<const proxy::Pipeline> pipeline_;  // the snapshot this request runs on
-    std::optional<http1::RequestParser> parser_;
+    // Held only while a request is being read; idle connections give it back to the worker.
+    std::unique_ptr<http1::RequestParser> parser_;
     io::Slab slab_;
     OutputBuffer out_;
     std::string_view large_body_;  // sent after out_ when it did not fit in the slab

@@ -142,9 +142,43 @@ void Worker::unlink(Http1Connection& connection) noexcept {
     }
 }
 
+namespace {
+
+constexpr std::size_t max_spare_parsers = 256;
+
+http1::Limits parser_limits(const config::Limits& limits) {
+    return http1::Limits{.max_request_line = limits.max_request_line,
+                         .max_field_size = limits.max_field_size,
+                         .max_header_size = limits.max_header_size,
+                         .max_fields = limits.max_fields,
+                         .max_body_size = limits.max_body_size,
+                         .max_chunk_extension = 1024};
+}
+
+}  // namespace
+
+std::unique_ptr<http1::RequestParser> Worker::take_parser() {
+    if (spare_parsers_.empty()) {
+        return std::make_unique<http1::RequestParser>(parser_limits(pipeline_->config().limits));
+    }
+    std::unique_ptr<http1::RequestParser> parser = std::move(spare_parsers_.back());
+    spare_parsers_.pop_back();
+    return parser;
+}
+
+void Worker::return_parser(std::unique_ptr<http1::RequestParser> parser,
+                           const proxy::Pipeline* built_for) noexcept {
+    // A parser built for an older snapshot carries its limits: let it go.
+    if (built_for == pipeline_.get() && spare_parsers_.size() < max_spare_parsers) {
+        parser->reset();
+        spare_parsers_.push_back(std::move(parser));
+    }
+}
+
 void Worker::post_reload(std::shared_ptr<const proxy::Pipeline> pipeline, std::vector<ListenSocket> listeners) {
     reactor_->post([this, p = std::move(pipeline), l = std::move(listeners)]() mutable {
         pipeline_ = std::move(p);
+        spare_parsers_.clear();
         apply_listeners(std::move(l));
     });
 }

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "http1/request_parser.h"
 #include "io/acceptor.h"
 #include "io/reactor.h"
 #include "proxy/pipeline.h"
@@ -53,6 +54,10 @@ public:
     void link(Http1Connection& connection) noexcept;
     void unlink(Http1Connection& connection) noexcept;
     void count_rejected() noexcept { ++rejected_; }
+    // Parsers are lent to connections while they read a request, so that idle connections
+    // hold none. Built with the current snapshot's limits.
+    std::unique_ptr<http1::RequestParser> take_parser();
+    void return_parser(std::unique_ptr<http1::RequestParser> parser, const proxy::Pipeline* built_for) noexcept;
 
 private:
     class DrainDeadline;
@@ -70,6 +75,7 @@ private:
     std::unique_ptr<io::Reactor> reactor_;
     std::map<std::string, std::unique_ptr<io::Acceptor>> acceptors_;
     std::unique_ptr<DrainDeadline> drain_deadline_;
+    std::vector<std::unique_ptr<http1::RequestParser>> spare_parsers_;
     DateCache dates_;
     Http1Connection* live_ = nullptr;
     std::uint32_t connections_ = 0;

@@ -275,7 +275,7 @@ TEST(RequestParser, ReportsTheOffsetOfTheOffendingByte) {
         {"GET /#x HTTP/1.1\r\n", 5},                  // the '#'
         {"GET / HTTP/1.1\r\nHost: a\r\nX: \x01\r\n\r\n", 28},
         {"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 25},  // the second Host line
-        {CHUNKED "5\r\nhelloX", 62},                           // the byte after the data
+        {CHUNKED "5\r\nhelloX", 64},                           // the byte after the data
     };
     for (const Case& c : cases) {
         SCOPED_TRACE(c.input);

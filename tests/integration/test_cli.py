@@ -4,21 +4,25 @@
 # -t on a good file succeeds with nginx's wording; on a bad file it exits 1 with one
 # "file:line:col: key.path: message" line per error, in file order, with a "did you mean"
 # for a misspelled key. -T prints TOML with every default filled in, which -t accepts and
-# which -T reproduces. -V names the version and the io_uring features. Without -c the
-# bundled default serves 127.0.0.1:8080 (skipped when that port is busy).
+# which -T reproduces. -V names the version and the io_uring features. NOTIFY_SOCKET gets
+# READY=1. Without -c the bundled default serves 127.0.0.1:8080 (skipped when that port
+# is busy).
 
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import time
 import tomllib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import Server, make_config  # noqa: E402
 
+SYNTAX_RE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<msg>.+)$")
 DIAG_RE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<key>[^:\s]+): (?P<msg>.+)$")
 
 # Each expected error: (line, key path, column of the key, column of the value, about).
@@ -151,9 +155,10 @@ def check_t(t, binary, tmp):
         f.write("workers = 1\n[limits\nmax_fields = 3\n")
     rc, out, err = run_cli(binary, "-t", "-c", broken)
     t.equal(rc, 1, "-t on a syntax error exits 1")
-    diags = [m for m in (DIAG_RE.match(x) for x in err.splitlines()) if m]
-    t.check(len(diags) >= 1 and diags[0].group("file") == broken
-            and diags[0].group("line") == "2", "syntax error reported at broken.toml:2:col",
+    # A syntax error has no key path: "file:line:col: message" is all there is to give.
+    syntax = [m for m in (SYNTAX_RE.match(x) for x in err.splitlines()) if m]
+    t.check(len(syntax) >= 1 and syntax[0].group("file") == broken
+            and syntax[0].group("line") == "2", "syntax error reported as broken.toml:2:col: ...",
             err)
     missing = os.path.join(tmp, "missing.toml")
     rc, out, err = run_cli(binary, "-t", "-c", missing)
@@ -250,11 +255,35 @@ def check_default_run(t, binary):
         t.equal(server.stop(signal.SIGTERM), 0, "exits 0 on SIGTERM")
 
 
+def check_notify(t, binary, tmp):
+    t.section("NOTIFY_SOCKET: READY=1 once the listeners are up")
+    path = os.path.join(tmp, "notify.sock")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    try:
+        sock.bind(path)
+        sock.settimeout(10.0)
+        server = Server(make_config(), binary=binary, env={"NOTIFY_SOCKET": path})
+        with server:
+            messages = []
+            deadline = time.monotonic() + 10.0
+            while time.monotonic() < deadline and not any("READY=1" in m for m in messages):
+                try:
+                    messages.append(sock.recv(4096).decode("utf-8", "replace"))
+                except socket.timeout:
+                    break
+            t.check(any("READY=1" in m.split("\n") for m in messages),
+                    "READY=1 arrives on NOTIFY_SOCKET", repr(messages))
+            t.equal(server.stop(), 0, "exits 0 on SIGTERM")
+    finally:
+        sock.close()
+
+
 def main(t):
     binary = harness.binary_path()
     with tempfile.TemporaryDirectory(prefix="ringwall-cli-") as tmp:
         check_t(t, binary, tmp)
         check_big_t(t, binary, tmp)
+        check_notify(t, binary, tmp)
     check_big_v(t, binary)
     check_default_run(t, binary)
     if t.skipped and not t.failures:

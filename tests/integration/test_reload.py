@@ -6,7 +6,7 @@
 # the previous configuration. Meanwhile keep-alive clients (Python threads checking every
 # body, plus wrk when it is installed, with a bounded -d) hammer the server: no request may
 # fail and none may get a non-2xx answer. After each good reload a new connection must see
-# the new body.
+# the new body. Last, SIGUSR1 must reopen the access log after it was renamed away.
 
 import os
 import shutil
@@ -110,6 +110,38 @@ def parse_wrk(text):
     return out
 
 
+def usr1_reopen(t):
+    t.section("SIGUSR1 reopens the log files")
+    server = Server(config_for("A"))
+    access = os.path.join(server.dir, "access.log")
+    server.write_config(make_config(routes=[route("r", "A", path_prefix="/")],
+                                    log={"access_log": access}))
+    with server.start():
+        port = server.port
+        body_of_new_connection(port)
+        rotated = access + ".1"
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not (os.path.exists(access)
+                                                   and os.path.getsize(access) > 0):
+            time.sleep(0.1)
+        t.check(os.path.exists(access) and os.path.getsize(access) > 0,
+                "access log written to the configured path")
+        if not os.path.exists(access):
+            return
+        os.rename(access, rotated)
+        server.send_signal(signal.SIGUSR1)
+        reopened = False
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not reopened:  # bounded: 5 s of requests
+            body_of_new_connection(port)
+            time.sleep(0.1)
+            reopened = os.path.exists(access) and os.path.getsize(access) > 0
+        t.check(reopened, "after SIGUSR1 new lines go to a new file at the configured path",
+                server.log_tail(5))
+        t.check(server.is_running(), "server still running after SIGUSR1")
+        t.equal(server.stop(), 0, "server exits 0 on SIGTERM")
+
+
 def main(t):
     server = Server(config_for("A")).start()
     port = server.port
@@ -188,6 +220,7 @@ def main(t):
         t.equal(w["socket_errors"], "", "wrk: zero socket errors")
     t.check(server.is_running(), "server still running after the reloads", server.log_tail())
     t.equal(server.stop(timeout=15), 0, "server exits 0 on SIGTERM")
+    usr1_reopen(t)
 
 
 if __name__ == "__main__":
