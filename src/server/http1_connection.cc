@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include "io/ops.h"
+#include "server/access_log.h"
 #include "server/worker.h"
 
 namespace ringwall::server {
@@ -215,6 +216,10 @@ Http1Connection::After Http1Connection::on_message_done() {
                                                                                 : ConnectionField::none;
     if (!append_response(exchange.response, head_only, connection)) {
         return on_failed(500);
+    }
+    if (AccessLogFile::enabled()) {
+        worker_.access_log().append(fd_, head, exchange.response.status,
+                                    head_only ? 0 : exchange.response.body.size());
     }
     parser_->reset();
     if (close) {

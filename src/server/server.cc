@@ -10,6 +10,7 @@
 
 #include "io/socket_address.h"
 #include "proxy/pipeline.h"
+#include "server/access_log.h"
 #include "server/sd_notify.h"
 #include "util/log.h"
 
@@ -82,6 +83,9 @@ void Server::apply_log_settings(const config::Config& config) {
     if (std::string error = util::Log::open(config.log.error_log, level); !error.empty()) {
         RINGWALL_LOG(error, error);
     }
+    if (std::string error = AccessLogFile::open(config.log.access_log); !error.empty()) {
+        RINGWALL_LOG(error, error);
+    }
 }
 
 int Server::run() {
@@ -132,7 +136,11 @@ int Server::run() {
         if (sig == SIGHUP) {
             reload();
         } else if (sig == SIGUSR1) {
-            if (std::string error = util::Log::reopen(); !error.empty()) {
+            std::string error = util::Log::reopen();
+            if (error.empty()) {
+                error = AccessLogFile::reopen();
+            }
+            if (!error.empty()) {
                 RINGWALL_LOG(error, "reopening logs failed: " + error);
             } else {
                 RINGWALL_LOG(info, "log files reopened");

@@ -82,6 +82,7 @@ void Worker::thread_main(std::promise<std::string> started) {
         started.set_value(e.what());
         return;
     }
+    reactor_->set_turn_hook([this] { access_log_.flush(); });
     for (const ListenSocket& socket : initial_listeners_) {
         start_listener(socket);
     }

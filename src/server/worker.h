@@ -14,6 +14,7 @@
 #include "io/acceptor.h"
 #include "io/reactor.h"
 #include "proxy/pipeline.h"
+#include "server/access_log.h"
 #include "server/date_cache.h"
 
 namespace ringwall::server {
@@ -54,6 +55,7 @@ public:
     void link(Http1Connection& connection) noexcept;
     void unlink(Http1Connection& connection) noexcept;
     void count_rejected() noexcept { ++rejected_; }
+    AccessLog& access_log() noexcept { return access_log_; }
     // Parsers are lent to connections while they read a request, so that idle connections
     // hold none. Built with the current snapshot's limits.
     std::unique_ptr<http1::RequestParser> take_parser();
@@ -77,6 +79,7 @@ private:
     std::unique_ptr<DrainDeadline> drain_deadline_;
     std::vector<std::unique_ptr<http1::RequestParser>> spare_parsers_;
     DateCache dates_;
+    AccessLog access_log_;
     Http1Connection* live_ = nullptr;
     std::uint32_t connections_ = 0;
     std::uint64_t rejected_ = 0;
