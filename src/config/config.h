@@ -70,15 +70,122 @@ struct Respond {
     bool operator==(const Respond&) const = default;
 };
 
+struct HeaderOps {
+    std::vector<Header> add;            // appended, even when the field exists
+    std::vector<Header> set;            // replaces every existing field of that name
+    std::vector<std::string> remove;    // lowercase names
+
+    bool operator==(const HeaderOps&) const = default;
+};
+
+struct Redirect {
+    std::uint16_t status = 302;  // 301, 302, 303, 307 or 308
+    // Template; {scheme} {host} {path} {query} {request_uri} are substituted.
+    std::string location;
+
+    bool operator==(const Redirect&) const = default;
+};
+
+enum class Action : std::uint8_t { respond, proxy, redirect };
+
 struct Route {
-    std::string name;                  // "routes[0]" unless given
-    std::vector<std::string> hosts;    // exact or "*.example.com"; empty matches any host
-    std::optional<std::string> path;   // exact path match
-    std::string path_prefix = "/";     // used when path is not set
-    std::vector<std::string> methods;  // empty matches any method
-    Respond respond;                   // the only handler so far
+    std::string name;                   // "routes[0]" unless given
+    std::vector<std::string> hosts;     // exact or "*.example.com"; empty matches any host
+    std::optional<std::string> path;    // exact path match
+    std::string path_prefix = "/";      // used when neither path nor path_regex is set
+    std::optional<std::string> path_regex;  // PCRE2 pattern, matched against the path
+    std::vector<std::string> methods;   // empty matches any method
+    std::vector<Header> match_headers;  // name lowercase; value "" means "present"
+    std::vector<Header> match_query;    // query parameter name = value ("" means "present")
+    Action action = Action::respond;
+    Respond respond;
+    std::string proxy;                  // upstream name, for Action::proxy
+    Redirect redirect;
+    std::string strip_prefix;           // removed from the path before proxying
+    std::string add_prefix;             // then prepended
+    HeaderOps request_headers;
+    HeaderOps response_headers;
 
     bool operator==(const Route&) const = default;
+};
+
+enum class Balance : std::uint8_t {
+    round_robin,
+    weighted_round_robin,
+    least_connections,
+    p2c_ewma,
+    consistent_hash,
+};
+
+struct Backend {
+    std::string address;  // as written: "127.0.0.1:9000", "[::1]:9000", "app.internal:9000"
+    std::string host;     // IP literal or DNS name (resolved when the config loads)
+    std::uint16_t port = 0;
+    std::uint32_t weight = 1;
+
+    bool operator==(const Backend&) const = default;
+};
+
+struct UpstreamPool {
+    std::uint32_t max_idle = 64;       // idle keep-alive connections per backend, per worker
+    Duration idle_timeout{60'000};
+    std::uint32_t max_requests = 10'000;  // per upstream connection; 0 means no limit
+
+    bool operator==(const UpstreamPool&) const = default;
+};
+
+struct UpstreamTimeouts {
+    Duration connect{5'000};
+    Duration header{60'000};     // request sent -> response head complete (504)
+    Duration idle_read{60'000};  // between reads of the response body
+    Duration total{600'000};     // whole exchange
+
+    bool operator==(const UpstreamTimeouts&) const = default;
+};
+
+struct HealthChecks {
+    std::uint32_t max_failures = 3;        // passive: consecutive failures before ejection
+    Duration ejection_time{10'000};        // first cool-down; doubles per repeated ejection
+    Duration max_ejection_time{300'000};
+    std::string check_path;                // active checks run only when set
+    Duration check_interval{5'000};
+    Duration check_timeout{2'000};
+    std::uint32_t healthy_threshold = 2;
+    std::uint32_t unhealthy_threshold = 3;
+    std::uint16_t expected_status_min = 200;  // expected_status = [200, 399]
+    std::uint16_t expected_status_max = 399;
+
+    bool operator==(const HealthChecks&) const = default;
+};
+
+struct CircuitBreaker {
+    std::uint32_t failure_threshold = 5;  // consecutive failures that open the breaker
+    Duration open_time{10'000};
+    std::uint32_t half_open_requests = 1;
+
+    bool operator==(const CircuitBreaker&) const = default;
+};
+
+struct Retry {
+    std::uint32_t attempts = 2;        // tries in all, on different backends; 1 disables retry
+    std::uint32_t budget_percent = 20; // retries allowed as a share of recent requests
+    std::uint32_t min_per_second = 10; // retries always allowed regardless of the share
+
+    bool operator==(const Retry&) const = default;
+};
+
+struct Upstream {
+    std::string name;
+    Balance balance = Balance::round_robin;
+    std::string hash_key = "client_address";  // "client_address", "header:NAME", "cookie:NAME"
+    std::vector<Backend> backends;
+    UpstreamPool pool;
+    UpstreamTimeouts timeouts;
+    HealthChecks health;
+    CircuitBreaker circuit_breaker;
+    Retry retry;
+
+    bool operator==(const Upstream&) const = default;
 };
 
 struct Config {
@@ -88,6 +195,7 @@ struct Config {
     Limits limits;
     Timeouts timeouts;
     std::vector<Listener> listeners;
+    std::vector<Upstream> upstreams;
     std::vector<Route> routes;
 
     bool operator==(const Config&) const = default;

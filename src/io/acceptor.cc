@@ -7,6 +7,12 @@
 
 namespace ringwall::io {
 
+namespace {
+// Long enough for connections to close and free descriptors, short enough that clients
+// waiting in the backlog barely notice.
+constexpr std::uint64_t retry_after_error_ms = 50;
+}  // namespace
+
 void Acceptor::start() { arm(); }
 
 void Acceptor::arm() {
@@ -20,20 +26,25 @@ void Acceptor::on_complete(int result, std::uint32_t flags) noexcept {
     if (!(flags & IORING_CQE_F_MORE)) {
         armed_ = false;
     }
+    const bool failed = result < 0 && result != -ECANCELED;
     if (result >= 0) {
         if (stopping_) {
             reactor_.close_later(result);  // raced with stop(): nobody will serve it
         } else {
             on_accept_(result);
         }
-    } else if (result != -ECANCELED) {
+    } else if (failed) {
         on_accept_(result);
     }
     if (!armed_) {
         if (stopper_) {
             std::exchange(stopper_, {}).resume();
         } else if (!stopping_) {
-            arm();
+            if (failed) {
+                reactor_.arm(*this, retry_after_error_ms);
+            } else {
+                arm();
+            }
         }
     }
 }
@@ -42,6 +53,15 @@ void Acceptor::StopOp::await_suspend(std::coroutine_handle<> waiter) noexcept {
     acceptor.stopping_ = true;
     acceptor.stopper_ = waiter;
     acceptor.reactor_.cancel(&acceptor);
+}
+
+bool Acceptor::StopOp::await_ready() const noexcept {
+    if (!acceptor.armed_) {
+        acceptor.stopping_ = true;
+        acceptor.disarm();  // waiting to re-arm after an error: nothing in flight
+        return true;
+    }
+    return false;
 }
 
 }  // namespace ringwall::io

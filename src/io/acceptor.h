@@ -9,10 +9,11 @@
 
 namespace ringwall::io {
 
-// Calls `on_accept(fd)` for every accepted connection (fd < 0 reports an error that did not
-// end the accept, such as EMFILE). Re-arms itself when the kernel ends the multishot.
+// Calls `on_accept(fd)` for every accepted connection (fd < 0 reports an error, such as
+// EMFILE). Re-arms itself when the kernel ends the multishot; after an error it waits a
+// moment first, since re-arming at once against EMFILE would spin.
 // always: stop() has been awaited before destruction.
-class Acceptor final : public Completion {
+class Acceptor final : public Completion, private Timer {
 public:
     Acceptor(Reactor& reactor, int listen_fd, std::function<void(int)> on_accept)
         : reactor_(reactor), listen_fd_(listen_fd), on_accept_(std::move(on_accept)) {}
@@ -25,7 +26,7 @@ public:
     // Cancels the accept and resumes the awaiter once its last CQE is in.
     struct StopOp {
         Acceptor& acceptor;
-        bool await_ready() const noexcept { return !acceptor.armed_; }
+        bool await_ready() const noexcept;
         void await_suspend(std::coroutine_handle<> waiter) noexcept;
         void await_resume() const noexcept {}
     };
@@ -35,6 +36,7 @@ public:
 
 private:
     void arm();
+    void on_expire() noexcept override { arm(); }
 
     Reactor& reactor_;
     int listen_fd_;

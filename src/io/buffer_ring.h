@@ -11,6 +11,16 @@ namespace ringwall::io {
 
 class BufferRing;
 
+// Told when receive buffers are free again after the ring ran dry (ENOBUFS), so that a
+// starved receive re-arms once instead of spinning against an empty ring.
+class BufferWaiter {
+public:
+    virtual void on_buffers_available() noexcept = 0;
+
+protected:
+    ~BufferWaiter() = default;
+};
+
 // A received buffer lent by the ring. Move-only; the slot goes back to the kernel when the
 // handle dies, so the parser's `consumed` count is what frees receive memory.
 class RecvBuffer {
@@ -62,6 +72,7 @@ public:
 
     std::uint32_t buffer_size() const noexcept { return size_; }
     std::uint32_t lent() const noexcept { return lent_; }
+    std::uint32_t available() const noexcept { return count_ - lent_; }
 
 private:
     io_uring_buf_ring* ring_ = nullptr;

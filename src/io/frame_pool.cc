@@ -42,7 +42,24 @@ constexpr std::size_t class_of(std::size_t size) noexcept {
 
 }  // namespace
 
+// Under AddressSanitizer every frame goes to the heap, so that a use after free of a
+// coroutine frame is reported instead of hidden by recycling.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool pooling = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool pooling = false;
+#else
+constexpr bool pooling = true;
+#endif
+#else
+constexpr bool pooling = true;
+#endif
+
 void* allocate_frame(std::size_t size) {
+    if constexpr (!pooling) {
+        return ::operator new(size);
+    }
     const std::size_t cls = class_of(size);
     if (cls >= class_count) {
         return ::operator new(size);
@@ -58,6 +75,10 @@ void* allocate_frame(std::size_t size) {
 }
 
 void free_frame(void* frame, std::size_t size) noexcept {
+    if constexpr (!pooling) {
+        ::operator delete(frame);
+        return;
+    }
     const std::size_t cls = class_of(size);
     if (cls >= class_count || pool.lists[cls].count >= max_cached_per_class) {
         ::operator delete(frame);

@@ -5,7 +5,9 @@
 
 #include <coroutine>
 #include <cstdint>
+#include <memory>
 #include <string_view>
+#include <utility>
 
 #include "io/completion.h"
 #include "io/reactor.h"
@@ -56,47 +58,73 @@ private:
     std::string_view bytes_;
 };
 
-// Zero-copy send. Two CQEs: the result (with F_MORE), then the notification that the
-// kernel no longer reads the memory. We resume only after the second, so the caller may
-// reuse the bytes as soon as co_await returns.
-class SendZcOp final : public Completion {
+// Zero-copy send. The kernel posts two CQEs: the result (with F_MORE), then a
+// notification once it no longer reads the memory, which for a peer that stops reading can
+// be never. So the coroutine resumes at the first CQE, and the state that the second CQE
+// names lives on the heap until it arrives, holding `keep_alive` (the owner of the bytes).
+// The bytes must not be reused or freed by the caller: only immutable memory kept alive by
+// `keep_alive` may be sent this way.
+class SendZcOp {
 public:
-    SendZcOp(Reactor& reactor, int fd, std::string_view bytes) noexcept
-        : reactor_(reactor), fd_(fd), bytes_(bytes) {}
+    SendZcOp(Reactor& reactor, int fd, std::string_view bytes, std::shared_ptr<const void> keep_alive)
+        : reactor_(reactor), fd_(fd), bytes_(bytes), state_(new State(std::move(keep_alive))) {}
     SendZcOp(const SendZcOp&) = delete;
     SendZcOp& operator=(const SendZcOp&) = delete;
+    ~SendZcOp() {
+        if (state_ != nullptr) {
+            if (submitted_) {
+                state_->waiter = {};  // abandoned in flight: the CQEs will free the state
+            } else {
+                delete state_;
+            }
+        }
+    }
 
     bool await_ready() const noexcept { return false; }
     void await_suspend(std::coroutine_handle<> waiter) {
-        waiter_ = waiter;
+        state_->waiter = waiter;
+        submitted_ = true;
         io_uring_sqe* sqe = reactor_.next_sqe();
-        if (reactor_.send_slabs().is_registered(bytes_.data())) {
-            io_uring_prep_send_zc_fixed(sqe, fd_, bytes_.data(), bytes_.size(), MSG_NOSIGNAL, 0,
-                                        SendSlabs::fixed_index);
-        } else {
-            io_uring_prep_send_zc(sqe, fd_, bytes_.data(), bytes_.size(), MSG_NOSIGNAL, 0);
-        }
-        io_uring_sqe_set_data(sqe, static_cast<Completion*>(this));
+        io_uring_prep_send_zc(sqe, fd_, bytes_.data(), bytes_.size(), MSG_NOSIGNAL, 0);
+        io_uring_sqe_set_data(sqe, static_cast<Completion*>(state_));
     }
-    int await_resume() const noexcept { return result_; }
-
-    void on_complete(int result, std::uint32_t flags) noexcept override {
-        if (flags & IORING_CQE_F_NOTIF) {
-            waiter_.resume();
-            return;
-        }
-        result_ = result;
-        if (!(flags & IORING_CQE_F_MORE)) {
-            waiter_.resume();
-        }
+    int await_resume() noexcept {
+        const int result = state_->result;
+        state_ = state_->finished ? (delete state_, nullptr) : (state_->waiter = {}, nullptr);
+        return result;
     }
+    // The user_data to cancel while the send has not completed.
+    const Completion* target() const noexcept { return state_; }
 
 private:
+    struct State final : Completion {
+        explicit State(std::shared_ptr<const void> k) noexcept : keep_alive(std::move(k)) {}
+        void on_complete(int res, std::uint32_t flags) noexcept override {
+            if (flags & IORING_CQE_F_NOTIF) {
+                delete this;  // the kernel is done with the bytes; the sender left long ago
+                return;
+            }
+            result = res;
+            finished = !(flags & IORING_CQE_F_MORE);
+            std::coroutine_handle<> w = std::exchange(waiter, {});
+            const bool last = finished;
+            if (w) {
+                w.resume();  // await_resume deletes us when no notification follows
+            } else if (last) {
+                delete this;
+            }
+        }
+        std::coroutine_handle<> waiter;
+        std::shared_ptr<const void> keep_alive;
+        int result = 0;
+        bool finished = false;
+    };
+
     Reactor& reactor_;
     int fd_;
     std::string_view bytes_;
-    std::coroutine_handle<> waiter_;
-    int result_ = 0;
+    State* state_;
+    bool submitted_ = false;
 };
 
 class ConnectOp final : public SingleShotOp {

@@ -4,6 +4,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdio>
@@ -145,6 +146,25 @@ void Reactor::close_later(int fd) {
     io_uring_sqe_set_data64(sqe, 0);
 }
 
+void Reactor::forget_buffer_waiter(BufferWaiter* waiter) noexcept {
+    std::erase(buffer_waiters_, waiter);
+}
+
+void Reactor::wake_buffer_waiters() {
+    // Wake only as many as there are buffers (a quarter of them at least), oldest first;
+    // waking everyone into an empty ring is the spin this list exists to prevent.
+    std::size_t budget = recv_buffers_.available();
+    if (budget < recv_buffers_.lent() / 4 + 1) {
+        return;
+    }
+    const std::size_t woken = std::min(budget, buffer_waiters_.size());
+    std::vector<BufferWaiter*> ready(buffer_waiters_.begin(), buffer_waiters_.begin() + static_cast<std::ptrdiff_t>(woken));
+    buffer_waiters_.erase(buffer_waiters_.begin(), buffer_waiters_.begin() + static_cast<std::ptrdiff_t>(woken));
+    for (BufferWaiter* waiter : ready) {
+        waiter->on_buffers_available();
+    }
+}
+
 void Reactor::update_clock() noexcept { now_ms_ = monotonic_ms(); }
 
 void Reactor::reap() {
@@ -197,6 +217,9 @@ void Reactor::run() {
         update_clock();
         reap();
         timers_.advance(now_ms_);
+        if (!buffer_waiters_.empty()) {
+            wake_buffer_waiters();
+        }
     }
     if (turn_hook_) {
         turn_hook_();

@@ -79,6 +79,9 @@ public:
     void arm(Timer& timer, std::uint64_t delay_ms) noexcept { timers_.arm(timer, now_ms_, delay_ms); }
 
     BufferRing& recv_buffers() noexcept { return recv_buffers_; }
+    // A receive that ended with ENOBUFS waits here until buffers come back.
+    void wait_for_buffers(BufferWaiter* waiter) { buffer_waiters_.push_back(waiter); }
+    void forget_buffer_waiter(BufferWaiter* waiter) noexcept;
     SendSlabs& send_slabs() noexcept { return send_slabs_; }
 
     // Runs after each loop turn's completions, before the next submit (flushing logs).
@@ -99,6 +102,8 @@ private:
     bool stopping_ = false;
     std::size_t live_tasks_ = 0;
     std::function<void()> turn_hook_;
+    std::vector<BufferWaiter*> buffer_waiters_;
+    void wake_buffer_waiters();
 
     int wake_fd_ = -1;
     std::uint64_t wake_value_ = 0;

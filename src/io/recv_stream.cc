@@ -18,7 +18,7 @@ bool RecvStream::has_event() noexcept {
     if (count_ > 0 || ended_ || interrupted_) {
         return true;
     }
-    if (!armed_ && !closer_) {
+    if (!armed_ && !closer_ && !starved_) {
         arm();
     }
     return false;
@@ -70,7 +70,6 @@ void RecvStream::on_complete(int result, std::uint32_t flags) noexcept {
         armed_ = false;
     }
     if (result > 0) {
-        starved_turns_ = 0;
         push(reactor_.recv_buffers().take(flags, static_cast<std::uint32_t>(result)));
         if (count_ == max_queued && armed_ && !cancelling_) {
             cancelling_ = true;
@@ -79,9 +78,12 @@ void RecvStream::on_complete(int result, std::uint32_t flags) noexcept {
     } else if (result == 0) {
         ended_ = true;
     } else if (result == -ENOBUFS) {
-        // The shared ring ran dry; the next next() re-arms. Buffers come back as other
-        // connections finish parsing, so this is a pause, not an error.
-        ++starved_turns_;
+        // The shared ring ran dry. Buffers come back as other connections finish parsing,
+        // so this is a pause, not an error: wait for them rather than re-arm into nothing.
+        if (!armed_ && !starved_ && !closer_) {
+            starved_ = true;
+            reactor_.wait_for_buffers(this);
+        }
     } else if (result != -ECANCELED) {
         ended_ = true;
         end_result_ = result;
@@ -95,8 +97,15 @@ void RecvStream::on_complete(int result, std::uint32_t flags) noexcept {
     }
     if (waiter_ && (count_ > 0 || ended_)) {
         std::exchange(waiter_, {}).resume();
-    } else if (waiter_ && !armed_) {
-        arm();  // cancelled for backpressure or starved, and the consumer wants more now
+    } else if (waiter_ && !armed_ && !starved_) {
+        arm();  // cancelled for backpressure, and the consumer wants more now
+    }
+}
+
+void RecvStream::on_buffers_available() noexcept {
+    starved_ = false;
+    if (waiter_ && !armed_ && !closer_) {
+        arm();
     }
 }
 
@@ -109,6 +118,10 @@ void RecvStream::CloseOp::await_suspend(std::coroutine_handle<> closer) noexcept
 }
 
 void RecvStream::CloseOp::await_resume() noexcept {
+    if (stream.starved_) {
+        stream.starved_ = false;
+        stream.reactor_.forget_buffer_waiter(&stream);
+    }
     while (stream.count_ > 0) {
         stream.queue_[stream.head_].release();
         stream.head_ = static_cast<std::uint8_t>((stream.head_ + 1) % max_queued);

@@ -25,7 +25,7 @@ struct RecvResult {
 // re-armed once the consumer catches up.
 //
 // always: at most one coroutine awaits next(); close() is awaited before destruction.
-class RecvStream final : public Completion {
+class RecvStream final : public Completion, public BufferWaiter {
 public:
     // Two in hand keep a pipelining peer busy; every byte of queue is paid by every idle
     // connection, since the queue lives in the connection's frame.
@@ -59,6 +59,7 @@ public:
     CloseOp close() noexcept;
 
     void on_complete(int result, std::uint32_t flags) noexcept override;
+    void on_buffers_available() noexcept override;
 
 private:
     bool has_event() noexcept;
@@ -82,7 +83,7 @@ private:
     bool ended_ = false;        // eof or error seen; reported after queued data
     bool interrupted_ = false;
     int end_result_ = 0;        // 0 for eof, -errno for errors
-    std::uint8_t starved_turns_ = 0;  // consecutive ENOBUFS endings
+    bool starved_ = false;      // the ring ran dry; waiting in the reactor's list
 };
 
 struct RecvStream::CloseOp {

@@ -1,6 +1,7 @@
 // src/proxy/pipeline.cc: compiling routes and answering requests from them.
 #include "proxy/pipeline.h"
 
+#include <algorithm>
 #include <array>
 
 #include "http1/serializer.h"
@@ -62,7 +63,16 @@ Pipeline::Pipeline(std::shared_ptr<const config::Config> config) : config_(std::
     for (const config::Route& route : config_->routes) {
         routes_.emplace_back(route);
     }
-    (void)error_responses();  // built once, before any worker thread needs it
+    // Status line, Server, Date and Connection fields fit in this with room to spare.
+    constexpr std::size_t fixed_fields_bound = 256;
+    std::size_t largest = 0;
+    for (const CompiledRoute& route : routes_) {
+        largest = std::max(largest, route.response().fields.size());
+    }
+    for (std::uint16_t status = 400; status < 600; ++status) {
+        largest = std::max(largest, error_responses().fields[status].size());
+    }
+    max_head_size_ = largest + fixed_fields_bound;
 }
 
 void Pipeline::run(Exchange& exchange) const {

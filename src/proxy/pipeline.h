@@ -46,9 +46,15 @@ public:
     // The response for a status the server produces itself (errors, 404).
     Response error_response(std::uint16_t status) const;
 
+    // An upper bound on the head of any response this pipeline produces, the fixed fields
+    // a downstream codec adds included: what a connection keeps free in its send buffer
+    // before parsing another pipelined request.
+    std::size_t max_head_size() const noexcept { return max_head_size_; }
+
 private:
     std::shared_ptr<const config::Config> config_;
     std::vector<CompiledRoute> routes_;
+    std::size_t max_head_size_ = 0;
 };
 
 }  // namespace ringwall::proxy

@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include "io/ops.h"
+#include "util/log.h"
 #include "server/access_log.h"
 #include "server/worker.h"
 
@@ -18,8 +19,6 @@ constexpr std::size_t zero_copy_threshold = 16 * 1024;
 // turn into a RST that destroys our error response in the client's receive queue.
 constexpr std::uint64_t linger_ms = 2000;
 constexpr std::size_t linger_max_bytes = 1024 * 1024;
-// Flush before parsing another pipelined request when less than this is free.
-constexpr std::size_t head_reserve = 2048;
 
 }  // namespace
 
@@ -36,7 +35,14 @@ Http1Connection::~Http1Connection() {
 
 io::Task<void> serve_http1(Worker& worker, int fd) {
     Http1Connection connection(worker, fd);
-    co_await connection.run();
+    try {
+        co_await connection.run();
+    } catch (const std::exception& e) {
+        // Not expected (bad_alloc, a bug); the socket must still be closed cleanly below,
+        // because the armed receive points into this frame.
+        RINGWALL_LOG(error, std::string("connection failed: ") + e.what());
+    }
+    co_await connection.finish();
 }
 
 void Http1Connection::enter_phase(Phase phase) noexcept {
@@ -151,15 +157,20 @@ io::Task<void> Http1Connection::run() {
     if (error_close && !aborted_) {
         co_await linger();
     }
+}
+
+io::Task<void> Http1Connection::finish() {
     disarm();
     co_await recv_.close();
     release_output();
+    release_parser();
     worker_.reactor().close_later(fd_);
 }
 
 Http1Connection::After Http1Connection::process(std::string_view& input) {
     for (;;) {
-        if (out_.size() > 0 && out_.free_space() < head_reserve) {
+        // Room for the next response's head, so that pipelined answers never fail to fit.
+        if (out_.size() > 0 && out_.free_space() < pipeline_->max_head_size()) {
             return After::flush;
         }
         const http1::Step step = parser_->feed(input);
@@ -170,12 +181,15 @@ Http1Connection::After Http1Connection::process(std::string_view& input) {
             case http1::Progress::head_done: {
                 const http1::RequestHead& head = parser_->head();
                 in_body_ = head.framing != http1::BodyFraming::none;
+                const bool body_expected =
+                    head.framing == http1::BodyFraming::chunked ||
+                    (head.framing == http1::BodyFraming::content_length && head.content_length > 0);
                 if (in_body_ && phase_ != Phase::body) {
                     enter_phase(Phase::body);
                 }
                 // RFC 9110 §10.1.1: answer 100 only to HTTP/1.1 clients, and only when the
                 // body has not started arriving already.
-                if (head.expects_continue && in_body_ && head.version == http1::Version::http11 &&
+                if (head.expects_continue && body_expected && head.version == http1::Version::http11 &&
                     input.empty()) {
                     ensure_output();
                     out_.append(continue_response);
@@ -270,10 +284,16 @@ io::Task<bool> Http1Connection::flush() {
 
 io::Task<bool> Http1Connection::send_all(std::string_view bytes, bool zero_copy) {
     while (!bytes.empty()) {
+        // A deadline may have fired between two sends, after its cancel found nothing.
+        if (timed_out_ || aborted_) {
+            co_return false;
+        }
         int sent;
         if (zero_copy) {
-            io::SendZcOp op(worker_.reactor(), fd_, bytes);
-            inflight_send_ = &op;
+            // The body belongs to the pipeline snapshot, which the op keeps alive until the
+            // kernel's notification, however long a slow peer makes that.
+            io::SendZcOp op(worker_.reactor(), fd_, bytes, pipeline_);
+            inflight_send_ = op.target();
             sent = co_await op;
         } else {
             io::SendOp op(worker_.reactor(), fd_, bytes);
@@ -285,6 +305,9 @@ io::Task<bool> Http1Connection::send_all(std::string_view bytes, bool zero_copy)
             co_return false;
         }
         bytes.remove_prefix(static_cast<std::size_t>(sent));
+        if (!bytes.empty()) {
+            enter_phase(Phase::sending);  // the send deadline measures lack of progress
+        }
     }
     co_return true;
 }

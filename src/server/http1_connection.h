@@ -28,8 +28,10 @@ public:
     Http1Connection& operator=(const Http1Connection&) = delete;
     ~Http1Connection();
 
-    // Serves requests until the connection ends; closes the socket before returning.
+    // Serves requests until the connection ends or fails.
     io::Task<void> run();
+    // Releases everything and closes the socket; always awaited after run().
+    io::Task<void> finish();
 
     // Shutdown, first phase: finish the request in progress, then close; close now if idle.
     void begin_drain() noexcept;
@@ -67,7 +69,7 @@ private:
     io::Slab slab_;
     OutputBuffer out_;
     std::string_view large_body_;  // sent after out_ when it did not fit in the slab
-    io::Completion* inflight_send_ = nullptr;
+    const io::Completion* inflight_send_ = nullptr;  // what a deadline cancels
     std::uint64_t requests_ = 0;
     std::uint64_t body_window_bytes_ = 0;
     Phase phase_ = Phase::idle;

@@ -19,6 +19,9 @@ public:
     }
     bool fits(std::size_t n) const noexcept { return capacity_ - size_ >= n; }
     void append(std::string_view bytes) noexcept {
+        if (bytes.empty()) {
+            return;  // an empty view may carry a null pointer, which memcpy must not get
+        }
         std::memcpy(data_ + size_, bytes.data(), bytes.size());
         size_ += static_cast<std::uint32_t>(bytes.size());
     }

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -39,9 +40,22 @@ Server::~Server() {
     }
 }
 
-std::string Server::open_listeners(const config::Config& config, std::map<std::string, ListenerGroup>& groups) {
+std::vector<std::string> listener_keys(const config::Config& config) {
+    // Several "127.0.0.1:0" listeners are several sockets: number repeated addresses.
+    std::vector<std::string> keys;
+    std::map<std::string, int> seen;
     for (const config::Listener& listener : config.listeners) {
-        if (listeners_.contains(listener.address) || groups.contains(listener.address)) {
+        keys.push_back(listener.address + "#" + std::to_string(seen[listener.address]++));
+    }
+    return keys;
+}
+
+std::string Server::open_listeners(const config::Config& config, std::map<std::string, ListenerGroup>& groups) {
+    const std::vector<std::string> keys = listener_keys(config);
+    for (std::size_t index = 0; index < config.listeners.size(); ++index) {
+        const config::Listener& listener = config.listeners[index];
+        const std::string& key = keys[index];
+        if (listeners_.contains(key) || groups.contains(key)) {
             continue;
         }
         std::optional<io::SocketAddress> address = io::make_address(listener.host, listener.port);
@@ -64,7 +78,7 @@ std::string Server::open_listeners(const config::Config& config, std::map<std::s
             group.fds.push_back(fd);
         }
         group.bound = address->to_string();
-        groups.emplace(listener.address, std::move(group));
+        groups.emplace(key, std::move(group));
     }
     return "";
 }
@@ -146,10 +160,11 @@ int Server::run() {
                 RINGWALL_LOG(info, "log files reopened");
             }
         } else if (sig == SIGQUIT) {
-            shutdown(config_->timeouts.graceful_shutdown, "SIGQUIT: graceful shutdown");
+            shutdown(signals, config_->timeouts.graceful_shutdown, "SIGQUIT: graceful shutdown");
             return 0;
         } else if (sig == SIGTERM || sig == SIGINT) {
-            shutdown(config_->timeouts.shutdown, sig == SIGTERM ? "SIGTERM: shutting down" : "SIGINT: shutting down");
+            shutdown(signals, config_->timeouts.shutdown,
+                     sig == SIGTERM ? "SIGTERM: shutting down" : "SIGINT: shutting down");
             return 0;
         }
     }
@@ -183,11 +198,9 @@ void Server::reload() {
         return;
     }
     // Listeners no longer configured are closed by their workers; forget them here.
+    const std::vector<std::string> keys = listener_keys(*loaded.config);
     for (auto it = listeners_.begin(); it != listeners_.end();) {
-        bool kept = false;
-        for (const config::Listener& listener : loaded.config->listeners) {
-            kept = kept || listener.address == it->first;
-        }
+        const bool kept = std::find(keys.begin(), keys.end(), it->first) != keys.end();
         it = kept ? std::next(it) : listeners_.erase(it);
     }
     for (auto& [key, group] : added) {
@@ -204,11 +217,32 @@ void Server::reload() {
     sd_notify("READY=1");
 }
 
-void Server::shutdown(std::chrono::milliseconds deadline, const char* why) {
+void Server::shutdown(const sigset_t& signals, std::chrono::milliseconds deadline, const char* why) {
     sd_notify("STOPPING=1");
     RINGWALL_LOG(info, std::string(why) + " (deadline " + std::to_string(deadline.count()) + "ms)");
     for (auto& worker : workers_) {
         worker->post_drain(static_cast<std::uint64_t>(deadline.count()));
+    }
+    // Keep listening to signals while draining: TERM or INT during a graceful (QUIT) drain
+    // shortens the deadline, as operators expect when a drain takes too long.
+    const timespec poll_interval{0, 100'000'000};
+    for (;;) {
+        bool all_stopped = true;
+        for (auto& worker : workers_) {
+            all_stopped = all_stopped && worker->has_stopped();
+        }
+        if (all_stopped) {
+            break;
+        }
+        siginfo_t info{};
+        const int sig = ::sigtimedwait(&signals, &info, &poll_interval);
+        if ((sig == SIGTERM || sig == SIGINT) && deadline > config_->timeouts.shutdown) {
+            deadline = config_->timeouts.shutdown;
+            RINGWALL_LOG(info, "shutdown deadline shortened to " + std::to_string(deadline.count()) + "ms");
+            for (auto& worker : workers_) {
+                worker->post_drain(static_cast<std::uint64_t>(deadline.count()));
+            }
+        }
     }
     for (auto& worker : workers_) {
         worker->join();

@@ -1,6 +1,8 @@
 // src/server/server.h: the process: listeners, workers, signals, reload and shutdown.
 #pragma once
 
+#include <signal.h>
+
 #include <map>
 #include <memory>
 #include <optional>
@@ -33,7 +35,7 @@ private:
     std::vector<ListenSocket> sockets_for(unsigned worker, const std::map<std::string, ListenerGroup>& groups) const;
     void apply_log_settings(const config::Config& config);
     void reload();
-    void shutdown(std::chrono::milliseconds deadline, const char* why);
+    void shutdown(const sigset_t& signals, std::chrono::milliseconds deadline, const char* why);
 
     std::string config_path_;
     std::shared_ptr<const config::Config> config_;
@@ -41,6 +43,9 @@ private:
     std::map<std::string, ListenerGroup> listeners_;
     std::vector<std::unique_ptr<Worker>> workers_;
 };
+
+// Key of each configured listener: its address, numbered when repeated.
+std::vector<std::string> listener_keys(const config::Config& config);
 
 // Worker count for `configured` (0: one per CPU this process may run on).
 unsigned effective_workers(std::uint32_t configured);

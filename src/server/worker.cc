@@ -60,7 +60,10 @@ Worker::Worker(unsigned index, std::shared_ptr<const proxy::Pipeline> pipeline,
                std::vector<ListenSocket> listeners)
     : index_(index), pipeline_(std::move(pipeline)), initial_listeners_(std::move(listeners)) {}
 
-Worker::~Worker() { join(); }
+Worker::~Worker() {
+    join();
+    acceptors_.clear();
+}
 
 std::future<std::string> Worker::start() {
     std::promise<std::string> started;
@@ -80,6 +83,7 @@ void Worker::thread_main(std::promise<std::string> started) {
         reactor_ = std::make_unique<io::Reactor>();
     } catch (const std::exception& e) {
         started.set_value(e.what());
+        stopped_ = true;
         return;
     }
     reactor_->set_turn_hook([this] { access_log_.flush(); });
@@ -94,7 +98,9 @@ void Worker::thread_main(std::promise<std::string> started) {
         RINGWALL_LOG(error, "worker " + std::to_string(index_) + " stopped: " + e.what());
     }
     drain_deadline_.reset();
-    reactor_.reset();
+    // The reactor stays until the Worker is destroyed: the main thread may still post to
+    // its mailbox, which nobody reads any more.
+    stopped_ = true;
 }
 
 void Worker::start_listener(const ListenSocket& socket) {
@@ -110,8 +116,14 @@ io::Task<void> Worker::stop_listener(std::unique_ptr<io::Acceptor> acceptor) {
 
 void Worker::on_accept(int fd) {
     if (fd < 0) {
-        // EMFILE/ENFILE: the connection stays in the backlog; say so once per event.
-        RINGWALL_LOG(warn, std::string("accept failed: ") + std::strerror(-fd));
+        // EMFILE/ENFILE: the connection stays in the backlog and the acceptor retries; one
+        // line a second is enough to tell the operator.
+        ++accept_errors_;
+        if (reactor_->now_ms() >= next_accept_error_log_ms_) {
+            next_accept_error_log_ms_ = reactor_->now_ms() + 1000;
+            RINGWALL_LOG(warn, std::string("accept failed: ") + std::strerror(-fd) + " (" +
+                                   std::to_string(accept_errors_) + " so far; raise the open files limit)");
+        }
         return;
     }
     if (connections_ >= pipeline_->config().limits.max_connections) {

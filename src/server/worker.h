@@ -40,6 +40,8 @@ public:
     // Starts the thread; the future holds "" once the reactor runs, or why it could not.
     std::future<std::string> start();
     void join();
+    // Thread-safe: the worker's loop has ended (drained, or failed).
+    bool has_stopped() const noexcept { return stopped_.load(std::memory_order_acquire); }
 
     // Thread-safe. New requests use `pipeline`; accepting follows `listeners` (sockets whose
     // key is gone are closed, new keys start accepting).
@@ -84,7 +86,10 @@ private:
     std::uint32_t connections_ = 0;
     std::uint64_t rejected_ = 0;
     std::uint64_t refused_ = 0;
+    std::uint64_t accept_errors_ = 0;
+    std::uint64_t next_accept_error_log_ms_ = 0;
     bool draining_ = false;
+    std::atomic<bool> stopped_{false};
     std::thread thread_;
 };
 

@@ -169,13 +169,13 @@ struct TcpPair {
     }
 };
 
-TEST(Reactor, ZeroCopySendWaitsForTheNotification) {
+TEST(Reactor, ZeroCopySendDeliversTheBytes) {
     Reactor reactor;
     TcpPair pair;
     const std::string payload(64 * 1024, 'z');
     int sent = 0;
     reactor.spawn([](Reactor& r, int fd, const std::string& bytes, int& out) -> Task<void> {
-        SendZcOp op(r, fd, bytes);
+        SendZcOp op(r, fd, bytes, nullptr);
         out = co_await op;
         r.stop();
     }(reactor, pair.server, payload, sent));
