@@ -171,6 +171,34 @@ std::string path_error(std::string_view text) {
     return {};
 }
 
+std::string request_target_error(std::string_view text) {
+    const std::size_t question = text.find('?');
+    if (question == std::string_view::npos || !text.starts_with('/')) {
+        return path_error(text);
+    }
+    std::string problem = path_error(text.substr(0, question));
+    if (!problem.empty()) {
+        return problem;
+    }
+    for (std::size_t i = question + 1; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '#') {
+            return "must not contain a fragment (\"#\")";
+        }
+        if (c == '%') {
+            if (i + 2 >= text.size() || !is_hex(text[i + 1]) || !is_hex(text[i + 2])) {
+                return "\"%\" must be followed by two hex digits in " + toml_string(text);
+            }
+            continue;
+        }
+        if (!is_path_char(c) && c != '?') {
+            return describe_byte(c) + " is not allowed in a query; percent-encode it as " +
+                   toml_string(percent_encoded(c));
+        }
+    }
+    return {};
+}
+
 std::string field_name_error(std::string_view name) {
     if (!is_token(name)) {
         return "header name " + toml_string(name) + " is not a valid token";

@@ -20,6 +20,10 @@ std::string host_pattern_error(std::string_view text);
 // by two hex digits, no "." or ".." segment, no query or fragment.
 std::string path_error(std::string_view text);
 
+// An origin-form request target to send: a path as for path_error, then optionally '?'
+// and a query of RFC 3986 query characters ("/healthz?full=1"). No fragment.
+std::string request_target_error(std::string_view text);
+
 // A response field name and value: the name a token and not one the server owns
 // (framing and connection-level fields); the value without control characters other than
 // HTAB and without leading or trailing whitespace (RFC 9110 §5.5).
