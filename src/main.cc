@@ -4,6 +4,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "config/route_order.h"
 #include "io/reactor.h"
 #include "io/uring_diagnosis.h"
 #include "server/server.h"
@@ -69,6 +70,8 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (check_only) {
+        // The order routes are tried in, so an operator can see which one a request hits.
+        std::printf("routes, first match wins:\n%s", ringwall::config::describe_route_order(*loaded.config).c_str());
         std::printf("configuration file %s test is successful\n", loaded.config->source.c_str());
         return 0;
     }

@@ -1,5 +1,5 @@
 // src/config/config_loader.cc: load_file / load_string, the root table, log, limits,
-// timeouts and listeners. Routes are in route_loader.cc.
+// timeouts and listeners. Upstreams are in upstream_loader.cc, routes in route_loader.cc.
 #include <fcntl.h>
 #include <toml++/toml.h>
 #include <unistd.h>
@@ -14,6 +14,7 @@
 #include "config/reader.h"
 #include "config/route_loader.h"
 #include "config/toml_text.h"
+#include "config/upstream_loader.h"
 #include "util/ascii.h"
 
 namespace ringwall::config {
@@ -222,6 +223,7 @@ Config load_root(Reader& in, const toml::table& root) {
     Config config;
     const toml::node* listeners = nullptr;
     const toml::node* routes = nullptr;
+    std::vector<ProxyTarget> proxy_targets;
     in.fields(
         root, "",
         {
@@ -252,12 +254,20 @@ Config load_root(Reader& in, const toml::table& root) {
                      config.listeners = load_listeners(in, *a, p);
                  }
              }},
+            {"upstreams",
+             [&](const toml::node& v, const std::string& p) {
+                 config.upstreams = load_upstreams(in, v, p);
+             }},
             {"routes",
              [&](const toml::node& v, const std::string& p) {
                  routes = &v;
-                 config.routes = load_routes(in, v, p);
+                 LoadedRoutes loaded = load_routes(in, v, p);
+                 config.routes = std::move(loaded.routes);
+                 proxy_targets = std::move(loaded.proxy_targets);
              }},
         });
+    // Routes may come before the upstreams they name.
+    check_proxy_targets(in, proxy_targets, config.upstreams);
     const auto require = [&](const toml::node* node, std::string_view key, std::string message) {
         if (node == nullptr) {
             in.error(root.source(), std::string(key), std::move(message));

@@ -44,7 +44,21 @@ level = "info"                  # "error", "warn", "info" or "debug"
 address = "127.0.0.1:8080"      # "host:port", "[ipv6]:port", or ":port" for every address
 # backlog = 4096
 
+# Upstreams are groups of servers that routes proxy to. Remove the "#" from the upstream
+# and the "api" route below to send requests for /api/ to a server on 127.0.0.1:9000.
+# [[upstreams]]
+# name = "app"
+# balance = "round_robin"       # or "weighted_round_robin", "least_connections", ...
+# [[upstreams.backends]]
+# address = "127.0.0.1:9000"    # "ip:port", "[ipv6]:port" or "dns.name:port"
+# weight = 1
+
 # Routes are tried in file order; the first that matches answers.
+# [[routes]]
+# name = "api"
+# path_prefix = "/api/"
+# proxy = "app"                 # the name of an upstream
+
 [[routes]]
 name = "hello"
 # hosts = ["example.com", "*.example.com"]   # leave out to match every host

@@ -172,19 +172,19 @@ std::string path_error(std::string_view text) {
 }
 
 std::string request_target_error(std::string_view text) {
-    const std::size_t question = text.find('?');
-    if (question == std::string_view::npos || !text.starts_with('/')) {
+    if (!text.starts_with('/')) {
         return path_error(text);
     }
+    if (text.find('#') != std::string_view::npos) {
+        return "must not contain a fragment (\"#\")";
+    }
+    const std::size_t question = text.find('?');
     std::string problem = path_error(text.substr(0, question));
-    if (!problem.empty()) {
+    if (!problem.empty() || question == std::string_view::npos) {
         return problem;
     }
     for (std::size_t i = question + 1; i < text.size(); ++i) {
         const char c = text[i];
-        if (c == '#') {
-            return "must not contain a fragment (\"#\")";
-        }
         if (c == '%') {
             if (i + 2 >= text.size() || !is_hex(text[i + 1]) || !is_hex(text[i + 2])) {
                 return "\"%\" must be followed by two hex digits in " + toml_string(text);
@@ -194,6 +194,22 @@ std::string request_target_error(std::string_view text) {
         if (!is_path_char(c) && c != '?') {
             return describe_byte(c) + " is not allowed in a query; percent-encode it as " +
                    toml_string(percent_encoded(c));
+        }
+    }
+    return {};
+}
+
+std::string query_parameter_error(std::string_view text, bool is_name) {
+    const std::string_view what = is_name ? "query parameter name" : "query parameter value";
+    if (is_name && text.empty()) {
+        return "a query parameter name must not be empty";
+    }
+    for (char c : text) {
+        // What a request target may hold (visible ASCII but '#'), less the separators.
+        const bool visible = byte_value(c) > 0x20 && byte_value(c) < 0x7f;
+        if (!visible || c == '#' || c == '&' || (is_name && c == '=')) {
+            return describe_byte(c) + " is not allowed in a " + std::string(what) +
+                   "; percent-encode it as " + toml_string(percent_encoded(c));
         }
     }
     return {};

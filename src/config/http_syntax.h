@@ -24,6 +24,11 @@ std::string path_error(std::string_view text);
 // and a query of RFC 3986 query characters ("/healthz?full=1"). No fragment.
 std::string request_target_error(std::string_view text);
 
+// A query parameter name (`is_name`) or value to compare with the text of a request's
+// query, which is not decoded: what a request target can hold (visible ASCII but '#'),
+// without '&' (nor '=' in a name), which would split the parameter. A name is not empty.
+std::string query_parameter_error(std::string_view text, bool is_name);
+
 // A response field name and value: the name a token and not one the server owns
 // (framing and connection-level fields); the value without control characters other than
 // HTAB and without leading or trailing whitespace (RFC 9110 §5.5).

@@ -7,6 +7,8 @@
 #include <array>
 #include <memory>
 
+#include "config/toml_text.h"
+
 namespace ringwall::config {
 namespace {
 
@@ -23,15 +25,6 @@ std::string error_text(int code) {
     return std::string(reinterpret_cast<const char*>(buffer.data()), static_cast<std::size_t>(n));
 }
 
-// toml++ counts columns in code points; so does the message.
-std::size_t column_of(std::string_view text, std::size_t offset) {
-    std::size_t column = 1;
-    for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-        column += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 ? 1 : 0;
-    }
-    return column;
-}
-
 }  // namespace
 
 std::string path_regex_error(std::string_view pattern) {
@@ -45,7 +38,7 @@ std::string path_regex_error(std::string_view pattern) {
                       &offset, nullptr));
     if (!compiled) {
         return "invalid regular expression at column " +
-               std::to_string(column_of(pattern, offset)) + " of the pattern: " + error_text(code);
+               std::to_string(column_at(pattern, offset)) + " of the pattern: " + error_text(code);
     }
     const int jit = pcre2_jit_compile(compiled.get(), PCRE2_JIT_COMPLETE);
     // Without JIT support (PCRE2_ERROR_JIT_BADOPTION) the interpreter matches instead.

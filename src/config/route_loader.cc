@@ -1,22 +1,20 @@
-// src/config/route_loader.cc: [[routes]] tables and their [routes.respond] handler.
+// src/config/route_loader.cc: [[routes]] tables: match conditions, the action, the checks
+// across keys and routes. The tables inside a route are read in route_parts.cc.
 #include "config/route_loader.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
+#include <string_view>
 
 #include "config/http_syntax.h"
+#include "config/path_regex.h"
+#include "config/route_parts.h"
+#include "config/suggest.h"
 #include "config/toml_text.h"
-#include "util/ascii.h"
 
 namespace ringwall::config {
 namespace {
-
-std::string lowercase(std::string text) {
-    for (char& c : text) {
-        c = util::to_lower(c);
-    }
-    return text;
-}
 
 std::string uppercase(std::string text) {
     for (char& c : text) {
@@ -27,208 +25,216 @@ std::string uppercase(std::string text) {
     return text;
 }
 
-bool has_control(std::string_view text) {
-    for (char c : text) {
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-            return true;
-        }
-    }
-    return false;
-}
-
-// Calls `check` on each string of an array; it returns an error message or "".
-template <typename Check>
-void load_strings(Reader& in, const toml::node& node, const std::string& path,
-                  std::string_view example, Check check) {
-    const toml::array* array =
-        in.array(node, path, "an array of strings like [" + std::string(example) + "]");
-    if (array == nullptr) {
-        return;
-    }
-    for (std::size_t i = 0; i < array->size(); ++i) {
-        const std::string item_path = index_path(path, i);
-        if (std::optional<std::string> text = in.string((*array)[i], item_path)) {
-            std::string problem = check(std::move(*text));
-            if (!problem.empty()) {
-                in.error((*array)[i].source(), item_path, std::move(problem));
-            }
-        }
-    }
-}
-
-void load_headers(Reader& in, const toml::table& table, const std::string& path,
-                  std::vector<Header>& headers) {
-    std::map<std::string, std::uint32_t> seen;  // lowercase name → line
-    for (const auto& [key, value] : entries_in_file_order(table)) {
-        const std::string key_path = child_path(path, key->str());
-        std::string problem = field_name_error(key->str());
-        if (!problem.empty()) {
-            in.error(key->source(), key_path, std::move(problem));
-            continue;
-        }
-        const auto [it, fresh] =
-            seen.try_emplace(lowercase(std::string(key->str())), key->source().begin.line);
-        if (!fresh) {
-            in.error(key->source(), key_path,
-                     "duplicate header " + toml_string(key->str()) + " (names ignore case; line " +
-                         std::to_string(it->second) + " has it already)");
-            continue;
-        }
-        std::optional<std::string> text = in.string(*value, key_path);
-        if (!text) {
-            continue;
-        }
-        problem = field_value_error(*text);
-        if (!problem.empty()) {
-            in.error(value->source(), key_path, std::move(problem));
-            continue;
-        }
-        headers.push_back(Header{std::string(key->str()), std::move(*text)});
-    }
-}
-
-void load_respond(Reader& in, const toml::table& table, const std::string& path, Respond& respond) {
-    const toml::node* body_node = nullptr;
-    in.fields(
-        table, path,
-        {
-            {"status",
-             [&](const toml::node& v, const std::string& p) {
-                 // 1xx are interim responses: sent as a final answer, the client would wait
-                 // for the real one forever.
-                 if (auto status = in.integer(v, p, 200, 599)) {
-                     respond.status = static_cast<std::uint16_t>(*status);
-                 }
-             }},
-            {"body",
-             [&](const toml::node& v, const std::string& p) {
-                 if (auto body = in.string(v, p)) {
-                     respond.body = std::move(*body);
-                     body_node = &v;
-                 }
-             }},
-            {"headers",
-             [&](const toml::node& v, const std::string& p) {
-                 if (const toml::table* t = in.table(v, p)) {
-                     load_headers(in, *t, p, respond.headers);
-                 }
-             }},
-        });
-    // RFC 9110 §6.4.1: these responses end at their header section.
-    const bool bodiless = respond.status < 200 || respond.status == 204 || respond.status == 304;
-    if (bodiless && body_node != nullptr && !respond.body.empty()) {
-        in.error(body_node->source(), child_path(path, "body"),
-                 "a " + std::to_string(respond.status) + " response cannot have a body");
-    }
-}
+struct Written {  // a key a route wrote, where its value is
+    std::string_view key;
+    toml::source_region at;
+};
 
 struct Places {  // where a route wrote the keys checked across keys or routes
     std::optional<toml::source_region> name;
-    std::optional<toml::source_region> path;
-    std::optional<toml::source_region> path_prefix;
+    std::vector<Written> path_conditions;  // path, path_prefix, path_regex, in file order
+    std::vector<Written> actions;          // respond, proxy, redirect, in file order
+    std::vector<Written> proxy_only;       // strip_prefix, add_prefix, request_headers
+    std::optional<ProxyTarget> proxy;
 };
 
-Places load_route(Reader& in, const toml::table& table, const std::string& path, Route& route) {
+std::string line_of(const toml::source_region& at) {
+    return "line " + std::to_string(at.begin.line);
+}
+
+// A path to match (path, path_prefix) or a prefix to strip or add ("" allowed then).
+void load_path(Reader& in, const toml::node& v, const std::string& p, bool allow_empty,
+               std::string& target) {
+    std::optional<std::string> text = in.string(v, p);
+    if (!text) {
+        return;
+    }
+    if (!(allow_empty && text->empty())) {
+        std::string problem = path_error(*text);
+        if (!problem.empty()) {
+            in.error(v.source(), p, std::move(problem));
+            return;
+        }
+    }
+    target = std::move(*text);
+}
+
+// The keys of one route; the checks across them are in check_route.
+Places load_route_keys(Reader& in, const toml::table& table, const std::string& path,
+                       Route& route) {
     Places places;
-    in.fields(table, path,
-              {
-                  {"name",
-                   [&](const toml::node& v, const std::string& p) {
-                       std::optional<std::string> name = in.string(v, p);
-                       if (!name) {
-                           return;
-                       }
-                       if (name->empty() || has_control(*name)) {
-                           in.error(v.source(), p,
-                                    "a route name must be non-empty text without control "
-                                    "characters");
-                           return;
-                       }
-                       route.name = std::move(*name);
-                       places.name = v.source();
-                   }},
-                  {"hosts",
-                   [&](const toml::node& v, const std::string& p) {
-                       load_strings(in, v, p, "\"example.com\"", [&](std::string host) {
-                           // Host names compare without case (RFC 9110 §4.2.3); keep one spelling.
-                           host = lowercase(std::move(host));
-                           std::string problem = host_pattern_error(host);
-                           if (problem.empty()) {
-                               route.hosts.push_back(std::move(host));
-                           }
-                           return problem;
-                       });
-                   }},
-                  {"path",
-                   [&](const toml::node& v, const std::string& p) {
-                       places.path = v.source();
-                       if (std::optional<std::string> text = in.string(v, p)) {
-                           std::string problem = path_error(*text);
-                           if (!problem.empty()) {
-                               in.error(v.source(), p, std::move(problem));
-                               return;
-                           }
-                           route.path = std::move(*text);
-                       }
-                   }},
-                  {"path_prefix",
-                   [&](const toml::node& v, const std::string& p) {
-                       places.path_prefix = v.source();
-                       if (std::optional<std::string> text = in.string(v, p)) {
-                           std::string problem = path_error(*text);
-                           if (!problem.empty()) {
-                               in.error(v.source(), p, std::move(problem));
-                               return;
-                           }
-                           route.path_prefix = std::move(*text);
-                       }
-                   }},
-                  {"methods",
-                   [&](const toml::node& v, const std::string& p) {
-                       load_strings(
-                           in, v, p, "\"GET\", \"HEAD\"", [&](std::string method) -> std::string {
-                               if (!is_token(method)) {
-                                   return "method " + toml_string(method) + " is not a valid token";
-                               }
-                               if (uppercase(method) != method) {
-                                   return "method " + toml_string(method) +
-                                          " must be uppercase; did you mean " +
-                                          toml_string(uppercase(method)) + "?";
-                               }
-                               route.methods.push_back(std::move(method));
-                               return {};
-                           });
-                   }},
-                  {"respond",
-                   [&](const toml::node& v, const std::string& p) {
-                       if (const toml::table* t = in.table(v, p)) {
-                           load_respond(in, *t, p, route.respond);
-                       }
-                   }},
-              });
-    if (places.path && places.path_prefix) {
-        const bool path_last = places.path->begin.line > places.path_prefix->begin.line ||
-                               (places.path->begin.line == places.path_prefix->begin.line &&
-                                places.path->begin.column > places.path_prefix->begin.column);
-        in.error(path_last ? *places.path : *places.path_prefix,
-                 child_path(path, path_last ? "path" : "path_prefix"),
-                 "\"path\" and \"path_prefix\" cannot both be set: a route matches either one "
-                 "exact path or a prefix");
-    }
-    if (!table.contains("respond")) {
-        in.error(table.source(), child_path(path, "respond"),
-                 "missing; every route needs a [routes.respond] table");
-    }
+    const auto table_of = [&](auto load) {
+        return [&in, load](const toml::node& v, const std::string& p) {
+            if (const toml::table* t = in.table(v, p)) {
+                load(*t, p);
+            }
+        };
+    };
+    in.fields(
+        table, path,
+        {
+            {"name",
+             [&](const toml::node& v, const std::string& p) {
+                 std::optional<std::string> name = in.string(v, p);
+                 if (!name) {
+                     return;
+                 }
+                 if (name->empty() || has_control(*name)) {
+                     in.error(v.source(), p,
+                              "a route name must be non-empty text without control characters");
+                     return;
+                 }
+                 route.name = std::move(*name);
+                 places.name = v.source();
+             }},
+            {"hosts",
+             [&](const toml::node& v, const std::string& p) {
+                 load_strings(in, v, p, "\"example.com\"", [&](std::string host) {
+                     // Host names compare without case (RFC 9110 §4.2.3); keep one spelling.
+                     host = lowercase(std::move(host));
+                     std::string problem = host_pattern_error(host);
+                     if (problem.empty()) {
+                         route.hosts.push_back(std::move(host));
+                     }
+                     return problem;
+                 });
+             }},
+            {"path",
+             [&](const toml::node& v, const std::string& p) {
+                 places.path_conditions.push_back({"path", v.source()});
+                 std::string text;
+                 load_path(in, v, p, false, text);
+                 if (!text.empty()) {
+                     route.path = std::move(text);
+                 }
+             }},
+            {"path_prefix",
+             [&](const toml::node& v, const std::string& p) {
+                 places.path_conditions.push_back({"path_prefix", v.source()});
+                 load_path(in, v, p, false, route.path_prefix);
+             }},
+            {"path_regex",
+             [&](const toml::node& v, const std::string& p) {
+                 places.path_conditions.push_back({"path_regex", v.source()});
+                 std::optional<std::string> text = in.string(v, p);
+                 if (!text) {
+                     return;
+                 }
+                 std::string problem = path_regex_error(*text);
+                 if (!problem.empty()) {
+                     in.error(v.source(), p, std::move(problem));
+                     return;
+                 }
+                 route.path_regex = std::move(*text);
+             }},
+            {"methods",
+             [&](const toml::node& v, const std::string& p) {
+                 load_strings(in, v, p, "\"GET\", \"HEAD\"", [&](std::string method) -> std::string {
+                     if (!is_token(method)) {
+                         return "method " + toml_string(method) + " is not a valid token";
+                     }
+                     if (uppercase(method) != method) {
+                         return "method " + toml_string(method) +
+                                " must be uppercase; did you mean " +
+                                toml_string(uppercase(method)) + "?";
+                     }
+                     route.methods.push_back(std::move(method));
+                     return {};
+                 });
+             }},
+            {"match_headers", table_of([&](const toml::table& t, const std::string& p) {
+                 load_match_headers(in, t, p, route.match_headers);
+             })},
+            {"match_query", table_of([&](const toml::table& t, const std::string& p) {
+                 load_match_query(in, t, p, route.match_query);
+             })},
+            {"respond",
+             [&](const toml::node& v, const std::string& p) {
+                 places.actions.push_back({"respond", v.source()});
+                 if (const toml::table* t = in.table(v, p)) {
+                     load_respond(in, *t, p, route.respond);
+                 }
+             }},
+            {"proxy",
+             [&](const toml::node& v, const std::string& p) {
+                 places.actions.push_back({"proxy", v.source()});
+                 if (std::optional<std::string> upstream = in.string(v, p)) {
+                     route.proxy = *upstream;
+                     places.proxy = ProxyTarget{std::move(*upstream), p, v.source()};
+                 }
+             }},
+            {"redirect",
+             [&](const toml::node& v, const std::string& p) {
+                 places.actions.push_back({"redirect", v.source()});
+                 if (const toml::table* t = in.table(v, p)) {
+                     load_redirect(in, *t, p, route.redirect);
+                 }
+             }},
+            {"strip_prefix",
+             [&](const toml::node& v, const std::string& p) {
+                 places.proxy_only.push_back({"strip_prefix", v.source()});
+                 load_path(in, v, p, true, route.strip_prefix);
+             }},
+            {"add_prefix",
+             [&](const toml::node& v, const std::string& p) {
+                 places.proxy_only.push_back({"add_prefix", v.source()});
+                 load_path(in, v, p, true, route.add_prefix);
+             }},
+            {"request_headers",
+             [&](const toml::node& v, const std::string& p) {
+                 places.proxy_only.push_back({"request_headers", v.source()});
+                 if (const toml::table* t = in.table(v, p)) {
+                     load_header_ops(in, *t, p, Message::request, route.request_headers);
+                 }
+             }},
+            {"response_headers", table_of([&](const toml::table& t, const std::string& p) {
+                 load_header_ops(in, t, p, Message::response, route.response_headers);
+             })},
+        });
     return places;
+}
+
+// The rules across a route's keys: one path condition, one action, proxy-only keys.
+void check_route(Reader& in, const toml::table& table, const std::string& path,
+                 const Places& places, Route& route) {
+    const auto& conditions = places.path_conditions;
+    for (std::size_t i = 1; i < conditions.size(); ++i) {
+        in.error(conditions[i].at, child_path(path, conditions[i].key),
+                 toml_string(conditions[0].key) + " and " + toml_string(conditions[i].key) +
+                     " cannot both be set: a route matches one exact path, a prefix or a "
+                     "regular expression");
+    }
+    const auto& actions = places.actions;
+    constexpr std::string_view one_action =
+        "a route needs exactly one of respond, proxy, redirect";
+    if (actions.empty()) {
+        in.error(table.source(), path, std::string(one_action));
+        return;
+    }
+    for (std::size_t i = 1; i < actions.size(); ++i) {
+        in.error(actions[i].at, child_path(path, actions[i].key),
+                 std::string(one_action) + "; it already has " + std::string(actions[0].key) +
+                     " (" + line_of(actions[0].at) + ")");
+    }
+    const std::string_view action = actions[0].key;
+    route.action = action == "proxy"      ? Action::proxy
+                   : action == "redirect" ? Action::redirect
+                                          : Action::respond;
+    if (actions.size() == 1 && route.action != Action::proxy) {
+        for (const Written& key : places.proxy_only) {
+            in.error(key.at, child_path(path, key.key),
+                     "only allowed in a route with proxy; this route has " + std::string(action));
+        }
+    }
 }
 
 }  // namespace
 
-std::vector<Route> load_routes(Reader& in, const toml::node& node, const std::string& path) {
-    std::vector<Route> routes;
+LoadedRoutes load_routes(Reader& in, const toml::node& node, const std::string& path) {
+    LoadedRoutes loaded;
     const toml::array* array = in.array(node, path, "an array of tables ([[routes]])");
     if (array == nullptr) {
-        return routes;
+        return loaded;
     }
     std::map<std::string, std::pair<std::size_t, std::uint32_t>> names;  // → index, line
     for (std::size_t i = 0; i < array->size(); ++i) {
@@ -237,9 +243,13 @@ std::vector<Route> load_routes(Reader& in, const toml::node& node, const std::st
         if (table == nullptr) {
             continue;
         }
-        Route& route = routes.emplace_back();
+        Route& route = loaded.routes.emplace_back();
         route.name = item_path;
-        const Places places = load_route(in, *table, item_path, route);
+        const Places places = load_route_keys(in, *table, item_path, route);
+        check_route(in, *table, item_path, places, route);
+        if (places.proxy) {
+            loaded.proxy_targets.push_back(*places.proxy);
+        }
         const toml::source_region& at = places.name ? *places.name : table->source();
         const auto [it, fresh] = names.try_emplace(route.name, std::pair{i, at.begin.line});
         if (!fresh) {
@@ -249,7 +259,34 @@ std::vector<Route> load_routes(Reader& in, const toml::node& node, const std::st
                          std::to_string(it->second.second) + ") has it already");
         }
     }
-    return routes;
+    return loaded;
+}
+
+void check_proxy_targets(Reader& in, const std::vector<ProxyTarget>& targets,
+                         const std::vector<Upstream>& upstreams) {
+    std::vector<std::string_view> names;
+    std::string known;
+    for (const Upstream& upstream : upstreams) {
+        if (!upstream.name.empty()) {
+            names.push_back(upstream.name);
+            known += (known.empty() ? "" : ", ") + toml_string(upstream.name);
+        }
+    }
+    for (const ProxyTarget& target : targets) {
+        if (std::find(names.begin(), names.end(), target.upstream) != names.end()) {
+            continue;
+        }
+        std::string message = "no upstream named " + toml_string(target.upstream);
+        if (names.empty()) {
+            message += "; add an [[upstreams]] table with name = " + toml_string(target.upstream);
+        } else {
+            if (auto hint = suggest(target.upstream, names)) {
+                message += "; did you mean " + toml_string(*hint) + "?";
+            }
+            message += " (upstreams: " + known + ")";
+        }
+        in.error(target.where, target.key_path, std::move(message));
+    }
 }
 
 }  // namespace ringwall::config

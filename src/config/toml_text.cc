@@ -56,4 +56,12 @@ std::string toml_key(std::string_view key) {
     return bare ? std::string(key) : toml_string(key);
 }
 
+std::size_t column_at(std::string_view text, std::size_t offset) {
+    std::size_t column = 1;
+    for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+        column += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 ? 1 : 0;
+    }
+    return column;
+}
+
 }  // namespace ringwall::config

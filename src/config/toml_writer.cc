@@ -24,6 +24,141 @@ std::string string_array(const std::vector<std::string>& items) {
     return out + "]";
 }
 
+// { "a" = "1", "b" = "2" } in order, or {}.
+std::string inline_table(const std::vector<Header>& fields) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        out += (i == 0 ? " " : ", ") + toml_string(fields[i].name) + " = " +
+               toml_string(fields[i].value);
+    }
+    return out + (fields.empty() ? "}" : " }");
+}
+
+std::string duration(Duration d) {
+    return toml_string(format_duration(d));
+}
+
+std::string_view balance_name(Balance balance) {
+    switch (balance) {
+        case Balance::round_robin:
+            break;
+        case Balance::weighted_round_robin:
+            return "weighted_round_robin";
+        case Balance::least_connections:
+            return "least_connections";
+        case Balance::p2c_ewma:
+            return "p2c_ewma";
+        case Balance::consistent_hash:
+            return "consistent_hash";
+    }
+    return "round_robin";
+}
+
+std::string backend_address(const Backend& backend) {
+    if (!backend.address.empty()) {
+        return backend.address;
+    }
+    const bool v6 = backend.host.find(':') != std::string::npos;
+    return (v6 ? "[" + backend.host + "]" : backend.host) + ":" + std::to_string(backend.port);
+}
+
+void header_ops(std::string& out, std::string_view table, const HeaderOps& ops) {
+    out += "[routes.";
+    out += table;
+    out += "]\n";
+    line(out, "add", inline_table(ops.add));
+    line(out, "set", inline_table(ops.set));
+    line(out, "remove", string_array(ops.remove));
+}
+
+void upstream(std::string& out, const Upstream& upstream) {
+    out += "\n[[upstreams]]\n";
+    line(out, "name", toml_string(upstream.name));
+    line(out, "balance", toml_string(balance_name(upstream.balance)));
+    if (upstream.balance == Balance::consistent_hash) {
+        line(out, "hash_key", toml_string(upstream.hash_key));
+    }
+    for (const Backend& backend : upstream.backends) {
+        out += "[[upstreams.backends]]\n";
+        line(out, "address", toml_string(backend_address(backend)));
+        line(out, "weight", std::to_string(backend.weight));
+    }
+    const UpstreamPool& pool = upstream.pool;
+    out += "[upstreams.pool]\n";
+    line(out, "max_idle", std::to_string(pool.max_idle));
+    line(out, "idle_timeout", duration(pool.idle_timeout));
+    line(out, "max_requests",
+         std::to_string(pool.max_requests) + (pool.max_requests == 0 ? "  # no limit" : ""));
+    const UpstreamTimeouts& timeouts = upstream.timeouts;
+    out += "[upstreams.timeouts]\n";
+    line(out, "connect", duration(timeouts.connect));
+    line(out, "header", duration(timeouts.header));
+    line(out, "idle_read", duration(timeouts.idle_read));
+    line(out, "total", duration(timeouts.total));
+    const HealthChecks& health = upstream.health;
+    out += "[upstreams.health]\n";
+    line(out, "max_failures", std::to_string(health.max_failures));
+    line(out, "ejection_time", duration(health.ejection_time));
+    line(out, "max_ejection_time", duration(health.max_ejection_time));
+    line(out, "check_path",
+         toml_string(health.check_path) +
+             (health.check_path.empty() ? "  # no active health checks" : ""));
+    line(out, "check_interval", duration(health.check_interval));
+    line(out, "check_timeout", duration(health.check_timeout));
+    line(out, "healthy_threshold", std::to_string(health.healthy_threshold));
+    line(out, "unhealthy_threshold", std::to_string(health.unhealthy_threshold));
+    line(out, "expected_status",
+         "[" + std::to_string(health.expected_status_min) + ", " +
+             std::to_string(health.expected_status_max) + "]");
+    const CircuitBreaker& breaker = upstream.circuit_breaker;
+    out += "[upstreams.circuit_breaker]\n";
+    line(out, "failure_threshold", std::to_string(breaker.failure_threshold));
+    line(out, "open_time", duration(breaker.open_time));
+    line(out, "half_open_requests", std::to_string(breaker.half_open_requests));
+    const Retry& retry = upstream.retry;
+    out += "[upstreams.retry]\n";
+    line(out, "attempts", std::to_string(retry.attempts));
+    line(out, "budget_percent", std::to_string(retry.budget_percent));
+    line(out, "min_per_second", std::to_string(retry.min_per_second));
+}
+
+void route(std::string& out, const Route& route) {
+    out += "\n[[routes]]\n";
+    line(out, "name", toml_string(route.name));
+    line(out, "hosts", string_array(route.hosts) + (route.hosts.empty() ? "  # any host" : ""));
+    if (route.path) {
+        line(out, "path", toml_string(*route.path));
+    } else if (route.path_regex) {
+        line(out, "path_regex", toml_string(*route.path_regex));
+    } else {
+        line(out, "path_prefix", toml_string(route.path_prefix));
+    }
+    line(out, "methods",
+         string_array(route.methods) + (route.methods.empty() ? "  # any method" : ""));
+    line(out, "match_headers", inline_table(route.match_headers));
+    line(out, "match_query", inline_table(route.match_query));
+    switch (route.action) {
+        case Action::respond:
+            out += "[routes.respond]\n";
+            line(out, "status", std::to_string(route.respond.status));
+            line(out, "headers", inline_table(route.respond.headers));
+            line(out, "body", toml_string(route.respond.body));
+            break;
+        case Action::proxy:
+            line(out, "proxy", toml_string(route.proxy));
+            line(out, "strip_prefix", toml_string(route.strip_prefix));
+            line(out, "add_prefix", toml_string(route.add_prefix));
+            header_ops(out, "request_headers", route.request_headers);
+            break;
+        case Action::redirect:
+            out += "[routes.redirect]\n";
+            line(out, "status", std::to_string(route.redirect.status));
+            line(out, "location", toml_string(route.redirect.location));
+            break;
+    }
+    header_ops(out, "response_headers", route.response_headers);
+}
+
 std::string listen_address(const Listener& listener) {
     if (!listener.address.empty()) {
         return listener.address;
@@ -70,27 +205,11 @@ std::string to_toml(const Config& config) {
         line(out, "backlog", std::to_string(listener.backlog));
     }
 
-    for (const Route& route : config.routes) {
-        out += "\n[[routes]]\n";
-        line(out, "name", toml_string(route.name));
-        line(out, "hosts", string_array(route.hosts) + (route.hosts.empty() ? "  # any host" : ""));
-        if (route.path) {
-            line(out, "path", toml_string(*route.path));
-        } else {
-            line(out, "path_prefix", toml_string(route.path_prefix));
-        }
-        line(out, "methods",
-             string_array(route.methods) + (route.methods.empty() ? "  # any method" : ""));
-        out += "[routes.respond]\n";
-        line(out, "status", std::to_string(route.respond.status));
-        std::string headers = "{";
-        for (std::size_t i = 0; i < route.respond.headers.size(); ++i) {
-            const Header& header = route.respond.headers[i];
-            headers += (i == 0 ? " " : ", ") + toml_string(header.name) + " = " +
-                       toml_string(header.value);
-        }
-        line(out, "headers", headers + (headers.size() > 1 ? " }" : "}"));
-        line(out, "body", toml_string(route.respond.body));
+    for (const Upstream& u : config.upstreams) {
+        upstream(out, u);
+    }
+    for (const Route& r : config.routes) {
+        route(out, r);
     }
     return out;
 }

@@ -58,6 +58,24 @@ private:
     std::string_view bytes_;
 };
 
+// sendmsg(2) with MSG_NOSIGNAL, to send several pieces (a chunk's size line, its data and
+// CRLF) in one operation without copying them together; may be partial, the caller loops.
+// `message` and its iovecs must stay valid until the operation completes.
+class SendMsgOp final : public SingleShotOp {
+public:
+    SendMsgOp(Reactor& reactor, int fd, const msghdr* message) noexcept
+        : SingleShotOp(reactor), fd_(fd), message_(message) {}
+    void await_suspend(std::coroutine_handle<> waiter) {
+        io_uring_sqe* sqe = prepare(waiter);
+        io_uring_prep_sendmsg(sqe, fd_, message_, MSG_NOSIGNAL);
+        bind(sqe);
+    }
+
+private:
+    int fd_;
+    const msghdr* message_;
+};
+
 // Zero-copy send. The kernel posts two CQEs: the result (with F_MORE), then a
 // notification once it no longer reads the memory, which for a peer that stops reading can
 // be never. So the coroutine resumes at the first CQE, and the state that the second CQE
@@ -67,7 +85,7 @@ private:
 class SendZcOp {
 public:
     SendZcOp(Reactor& reactor, int fd, std::string_view bytes, std::shared_ptr<const void> keep_alive)
-        : reactor_(reactor), fd_(fd), bytes_(bytes), state_(new State(std::move(keep_alive))) {}
+        : reactor_(reactor), fd_(fd), bytes_(bytes), state_(new State(reactor, std::move(keep_alive))) {}
     SendZcOp(const SendZcOp&) = delete;
     SendZcOp& operator=(const SendZcOp&) = delete;
     ~SendZcOp() {
@@ -98,7 +116,10 @@ public:
 
 private:
     struct State final : Completion {
-        explicit State(std::shared_ptr<const void> k) noexcept : keep_alive(std::move(k)) {}
+        State(Reactor& r, std::shared_ptr<const void> k) : reactor(r), keep_alive(std::move(k)) {
+            reactor.adopt(this);
+        }
+        ~State() override { reactor.forget(this); }
         void on_complete(int res, std::uint32_t flags) noexcept override {
             if (flags & IORING_CQE_F_NOTIF) {
                 delete this;  // the kernel is done with the bytes; the sender left long ago
@@ -114,6 +135,7 @@ private:
                 delete this;
             }
         }
+        Reactor& reactor;
         std::coroutine_handle<> waiter;
         std::shared_ptr<const void> keep_alive;
         int result = 0;

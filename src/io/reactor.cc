@@ -94,6 +94,11 @@ Reactor::Reactor(const ReactorOptions& options) : timers_(monotonic_ms()) {
 
 Reactor::~Reactor() {
     io_uring_queue_exit(&ring_);
+    // Each orphan forgets itself as it dies: iterate over a copy.
+    const std::vector<Completion*> orphans(orphans_.begin(), orphans_.end());
+    for (Completion* orphan : orphans) {
+        delete orphan;
+    }
     if (wake_fd_ >= 0) {
         ::close(wake_fd_);
     }

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <span>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "io/buffer_ring.h"
@@ -84,6 +85,12 @@ public:
     void forget_buffer_waiter(BufferWaiter* waiter) noexcept;
     SendSlabs& send_slabs() noexcept { return send_slabs_; }
 
+    // Completions that free themselves on a later CQE which may never come before the ring
+    // closes (zero-copy send notifications). The reactor frees what is left at teardown,
+    // once the ring can no longer post CQEs.
+    void adopt(Completion* orphan) { orphans_.insert(orphan); }
+    void forget(Completion* orphan) noexcept { orphans_.erase(orphan); }
+
     // Runs after each loop turn's completions, before the next submit (flushing logs).
     void set_turn_hook(std::function<void()> hook) { turn_hook_ = std::move(hook); }
 
@@ -103,6 +110,7 @@ private:
     std::size_t live_tasks_ = 0;
     std::function<void()> turn_hook_;
     std::vector<BufferWaiter*> buffer_waiters_;
+    std::unordered_set<Completion*> orphans_;
     void wake_buffer_waiters();
 
     int wake_fd_ = -1;

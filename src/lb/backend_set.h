@@ -32,6 +32,20 @@ struct Outcome {
     bool ok = true;                // false: connect error, reset, timeout, 5xx counted as failure
 };
 
+class Availability;
+
+// A contiguous array of bool, such as std::array<bool, N> or std::span<const bool>.
+template <typename Range>
+concept AvailabilityFlags =
+    std::ranges::contiguous_range<const Range&> && std::ranges::sized_range<const Range&> &&
+    std::is_same_v<bool, std::ranges::range_value_t<const Range&>>;
+
+// Anything callable as bool(std::size_t) that is neither a range nor an Availability.
+template <typename Fn>
+concept AvailabilityPredicate =
+    !std::is_same_v<std::remove_cvref_t<Fn>, Availability> && !std::ranges::range<Fn> &&
+    std::is_invocable_r_v<bool, const Fn&, std::size_t>;
+
 // A non-owning view answering "may backend i be picked now?", like std::string_view for
 // availability. It borrows what it was made from, so make it in the call to pick():
 //
@@ -48,17 +62,12 @@ public:
     // Backend i is available when flags[i]; indices past the end are unavailable, so a
     // short list fails safe. std::vector<bool> is not contiguous: use std::vector<char>
     // through the callable form, or a std::unique_ptr<bool[]> / std::array<bool, N>.
-    template <typename Range>
-        requires std::ranges::contiguous_range<const Range&> &&
-                 std::ranges::sized_range<const Range&> &&
-                 std::is_same_v<std::ranges::range_value_t<const Range&>, bool>
+    template <AvailabilityFlags Range>
     constexpr Availability(const Range& flags) noexcept  // NOLINT: implicit by design
         : target_(std::ranges::data(flags)), size_(std::ranges::size(flags)) {}
 
     // Backend i is available when is_available(i). The callable is borrowed.
-    template <typename Fn>
-        requires(!std::is_same_v<std::remove_cvref_t<Fn>, Availability> &&
-                 !std::ranges::range<Fn> && std::is_invocable_r_v<bool, const Fn&, std::size_t>)
+    template <AvailabilityPredicate Fn>
     constexpr Availability(const Fn& is_available) noexcept  // NOLINT: implicit by design
         : target_(&is_available), call_(&invoke<Fn>) {}
 

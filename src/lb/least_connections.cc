@@ -1,6 +1,8 @@
 // src/lb/least_connections.cc: weighted least connections, ties shared by smooth round robin.
 #include "lb/least_connections.h"
 
+#include <array>
+
 namespace ringwall::lb {
 namespace {
 
@@ -22,45 +24,59 @@ LeastConnections::LeastConnections(std::span<const BackendInfo> backends)
 }
 
 std::optional<BackendIndex> LeastConnections::pick(Availability available) noexcept {
-    std::optional<BackendIndex> least;
+    // The tied backends, remembered so the second pass need not ask the availability view
+    // again (an indirect call each); past the buffer's size the view is asked after all.
+    std::array<BackendIndex, 64> tied;
     std::size_t ties = 0;
+    std::optional<BackendIndex> least;
     for (BackendIndex i = 0; i < peers_.size(); ++i) {
         const Peer& peer = peers_[i];
         if (peer.weight == 0 || !available(i)) {
             continue;
         }
-        const int order =
-            least ? compare_load(peer.active, peer.weight, peers_[*least].active,
-                                 peers_[*least].weight)
-                  : -1;
+        const int order = least ? compare_load(peer.active, peer.weight, peers_[*least].active,
+                                               peers_[*least].weight)
+                                : -1;
         if (order < 0) {
             least = i;
-            ties = 1;
-        } else if (order == 0) {
+            ties = 0;
+        }
+        if (order <= 0) {
+            if (ties < tied.size()) {
+                tied[ties] = i;
+            }
             ++ties;
         }
     }
     if (ties <= 1) {
         return least;
     }
-    // Smooth weighted round robin among the tied backends only. The availability view is
-    // asked again rather than remembered: remembering would need a per-pick allocation.
-    const Peer reference = peers_[*least];
+    // Smooth weighted round robin among the tied backends only.
     std::int64_t total = 0;
     Peer* best = nullptr;
     BackendIndex best_index = 0;
-    for (BackendIndex i = *least; i < peers_.size(); ++i) {
+    const auto take_turn = [&](BackendIndex i) {
         Peer& peer = peers_[i];
-        if (peer.weight == 0 ||
-            compare_load(peer.active, peer.weight, reference.active, reference.weight) != 0 ||
-            !available(i)) {
-            continue;
-        }
         peer.current += peer.weight;
         total += peer.weight;
         if (best == nullptr || peer.current > best->current) {
             best = &peer;
             best_index = i;
+        }
+    };
+    if (ties <= tied.size()) {
+        for (std::size_t k = 0; k < ties; ++k) {
+            take_turn(tied[k]);
+        }
+    } else {
+        const Peer reference = peers_[*least];
+        for (BackendIndex i = *least; i < peers_.size(); ++i) {
+            const Peer& peer = peers_[i];
+            if (peer.weight != 0 &&
+                compare_load(peer.active, peer.weight, reference.active, reference.weight) == 0 &&
+                available(i)) {
+                take_turn(i);
+            }
         }
     }
     if (best == nullptr) {

@@ -19,7 +19,8 @@ namespace ringwall::lb {
 // The counts are only what the proxy reports: call on_start when a request is sent to the
 // picked backend and on_finish when it ends (success or not). pick() itself changes no count.
 //
-// Cost per pick: O(n), one pass, plus a second pass when several backends tie. No allocation.
+// Cost per pick: O(n): one pass over the backends, then one over those tied for the least
+// load. No allocation.
 class LeastConnections {
 public:
     explicit LeastConnections(std::span<const BackendInfo> backends);

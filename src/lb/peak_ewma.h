@@ -25,6 +25,8 @@ public:
 
     void observe(double latency_us, std::uint64_t now_us, double half_life_us) noexcept;
 
+    bool has_observation() const noexcept { return observed_; }
+
 private:
     double value_;                // at stamp_us_
     std::uint64_t stamp_us_ = 0;  // time of the last observation

@@ -21,13 +21,16 @@ PowerOfTwoChoices::PowerOfTwoChoices(std::span<const BackendInfo> backends,
       rng_(options.seed) {
     peers_.reserve(backends.size());
     for (const BackendInfo& backend : backends) {
-        peers_.push_back(Peer{PeakEwma(static_cast<double>(options.initial_latency_us)),
-                              backend.weight, 0});
+        peers_.push_back(
+            Peer{PeakEwma(static_cast<double>(options.initial_latency_us)), backend.weight, 0});
     }
 }
 
 double PowerOfTwoChoices::cost(BackendIndex i, std::uint64_t now_us) const noexcept {
     const Peer& peer = peers_[i];
+    if (peer.active == 0 && !peer.latency.has_observation()) {
+        return 0.0;  // unknown and idle: worth one request to find out
+    }
     const double latency = peer.latency.estimate(now_us, half_life_us_) + 1.0;
     return latency * (static_cast<double>(peer.active) + 1.0) / static_cast<double>(peer.weight);
 }

@@ -16,7 +16,9 @@ struct P2cOptions {
     // How fast old latency stops counting, and how fast an idle backend's estimate decays
     // towards 0 so that it gets tried again.
     std::uint64_t half_life_us = 5'000'000;
-    // Assumed latency of a backend that has not answered yet.
+    // Assumed latency of a backend that has not answered yet while a request to it is in
+    // flight. With none in flight such a backend costs nothing: a new backend gets one
+    // request at once and is then judged by its answer (Finagle probes the same way).
     std::uint64_t initial_latency_us = 1'000;
     // A failed request counts as at least this latency: a backend that fails fast (refused
     // connections, instant 503s) must not look like the fastest one. PassiveHealth is what

@@ -1,9 +1,8 @@
-// tests/config/route_test.cc: [[routes]] matching keys and the [routes.respond] handler.
+// tests/config/route_test.cc: [[routes]] names, match conditions and the one-action rule.
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "config/http_syntax.h"
 #include "load_helpers.h"
 
 namespace ringwall::config {
@@ -61,12 +60,39 @@ respond.status = 204
     EXPECT_EQ(exact.respond, (Respond{204, {}, ""}));
 }
 
-TEST(Routes, RequireARespondTable) {
+TEST(Routes, RequireExactlyOneAction) {
     EXPECT_EQ(route_errors("[[routes]]\nname = \"a\"\n"),
-              Errors{"t.toml:3:1: routes[0].respond: missing; every route needs a [routes.respond] "
-                     "table"});
+              Errors{"t.toml:3:1: routes[0]: a route needs exactly one of respond, proxy, redirect"});
     EXPECT_EQ(route_errors("[[routes]]\nrespond = 200\n"),
               Errors{"t.toml:4:11: routes[0].respond: expected a table, got integer"});
+    // The first action written is the route's; each other one is reported where it is.
+    EXPECT_EQ(route_errors(R"([[routes]]
+redirect.location = "/"
+proxy = "app"
+[routes.respond]
+status = 200
+[[upstreams]]
+name = "app"
+backends = [{ address = "127.0.0.1:9000" }]
+)"),
+              (Errors{"t.toml:5:9: routes[0].proxy: a route needs exactly one of respond, proxy, "
+                      "redirect; it already has redirect (line 4)",
+                      "t.toml:6:1: routes[0].respond: a route needs exactly one of respond, proxy, "
+                      "redirect; it already has redirect (line 4)"}));
+    const Config config = load_routes_clean(R"([[routes]]
+respond = {}
+[[routes]]
+redirect.location = "/"
+[[routes]]
+proxy = "app"
+[[upstreams]]
+name = "app"
+backends = [{ address = "127.0.0.1:9000" }]
+)");
+    ASSERT_EQ(config.routes.size(), 3u);
+    EXPECT_EQ(config.routes[0].action, Action::respond);
+    EXPECT_EQ(config.routes[1].action, Action::redirect);
+    EXPECT_EQ(config.routes[2].action, Action::proxy);
 }
 
 TEST(Routes, ReportUnknownKeysAtEveryLevel) {
@@ -159,7 +185,7 @@ respond = {}
                 "t.toml:5:15: routes[0].path_prefix: character \" \" is not allowed in a "
                 "path; percent-encode it as \"%20\"",
                 "t.toml:5:15: routes[0].path_prefix: \"path\" and \"path_prefix\" cannot both "
-                "be set: a route matches either one exact path or a prefix",
+                "be set: a route matches one exact path, a prefix or a regular expression",
                 "t.toml:8:15: routes[1].path_prefix: must not contain a query (\"?\"); routes "
                 "match the path only",
                 "t.toml:11:8: routes[2].path: \"%\" must be followed by two hex digits in "
@@ -169,7 +195,8 @@ respond = {}
                 "t.toml:17:8: routes[4].path: byte 0xC3 is not allowed in a path; "
                 "percent-encode it as \"%C3\"",
                 "t.toml:21:15: routes[5].path_prefix: \"path\" and \"path_prefix\" cannot "
-                "both be set: a route matches either one exact path or a prefix"}));
+                "both be set: a route matches one exact path, a prefix or a regular "
+                "expression"}));
 }
 
 TEST(Routes, CheckMethods) {
@@ -183,93 +210,161 @@ TEST(Routes, CheckMethods) {
                 "you mean \"POST\"?"}));
 }
 
-TEST(Respond, ChecksStatus) {
-    for (int ok : {200, 204, 299, 404, 599}) {
-        EXPECT_EQ(load_routes_clean("[[routes]]\nrespond.status = " + std::to_string(ok) + "\n")
-                      .routes.at(0)
-                      .respond.status,
-                  ok);
-    }
-    EXPECT_EQ(route_errors("[[routes]]\nrespond.status = 99\n"),
-              Errors{"t.toml:4:18: routes[0].respond.status: must be between 200 and 599, got 99"});
+TEST(Routes, CompilePathRegexWithPcre2) {
+    const Config config = load_routes_clean(R"([[routes]]
+path_regex = "^/api/v[0-9]+/(users|groups)/\\d+$"
+respond = {}
+[[routes]]
+path_regex = '\.(?:css|js)$'
+respond = {}
+)");
+    ASSERT_EQ(config.routes.size(), 2u);
+    EXPECT_EQ(config.routes[0].path_regex, "^/api/v[0-9]+/(users|groups)/\\d+$");
+    EXPECT_EQ(config.routes[0].path, std::nullopt);
+    EXPECT_EQ(config.routes[0].path_prefix, "/");
+    EXPECT_EQ(config.routes[1].path_regex, "\\.(?:css|js)$");
+    EXPECT_EQ(load_routes_clean("[[routes]]\nrespond = {}\n").routes.at(0).path_regex,
+              std::nullopt);
+}
+
+TEST(Routes, ReportPcre2ErrorsWithTheColumnInThePattern) {
     EXPECT_EQ(
-        route_errors("[[routes]]\nrespond.status = 600\n"),
-        Errors{"t.toml:4:18: routes[0].respond.status: must be between 200 and 599, got 600"});
-    EXPECT_EQ(route_errors("[[routes]]\nrespond.status = 101\n"),
-              Errors{"t.toml:4:18: routes[0].respond.status: must be between 200 and 599, got 101"});
-    EXPECT_EQ(route_errors("[[routes]]\nrespond.status = \"200\"\n"),
-              Errors{"t.toml:4:18: routes[0].respond.status: expected an integer, got string"});
+        route_errors(R"toml([[routes]]
+path_regex = "^/(api"
+respond = {}
+[[routes]]
+path_regex = "/[z-a]"
+respond = {}
+[[routes]]
+path_regex = "/é+?*x"
+respond = {}
+[[routes]]
+path_regex = "(?<n>a)(?<n>b)"
+respond = {}
+[[routes]]
+path_regex = ""
+respond = {}
+[[routes]]
+path_regex = ["^/"]
+respond = {}
+)toml"),
+        (Errors{"t.toml:4:14: routes[0].path_regex: invalid regular expression at column 7 of the "
+                "pattern: missing closing parenthesis",
+                "t.toml:7:14: routes[1].path_regex: invalid regular expression at column 5 of the "
+                "pattern: range out of order in character class",
+                "t.toml:10:14: routes[2].path_regex: invalid regular expression at column 5 of "
+                "the pattern: quantifier does not follow a repeatable item",
+                "t.toml:13:14: routes[3].path_regex: invalid regular expression at column 13 of "
+                "the pattern: two named subpatterns have the same name (PCRE2_DUPNAMES not set)",
+                "t.toml:16:14: routes[4].path_regex: must not be empty; leave out path_regex to "
+                "match every path",
+                "t.toml:19:14: routes[5].path_regex: expected a string, got array"}));
 }
 
-TEST(Respond, RefusesABodyWhereHttpForbidsOne) {
-    EXPECT_EQ(route_errors("[[routes]]\n[routes.respond]\nbody = \"x\"\nstatus = 204\n"
-                           "[[routes]]\nrespond = { status = 304, body = \"y\" }\n"
-                           "[[routes]]\nrespond = { status = 204, body = \"\" }\n"),
-              (Errors{"t.toml:5:8: routes[0].respond.body: a 204 response cannot have a body",
-                      "t.toml:8:34: routes[1].respond.body: a 304 response cannot have a body"}));
-}
-
-TEST(Respond, ChecksHeaders) {
+TEST(Routes, AllowOnePathCondition) {
     EXPECT_EQ(
         route_errors(R"([[routes]]
-[routes.respond]
-headers = { "x y" = "1", "Content-Length" = "5", "transfer-encoding" = "chunked" }
+path_regex = "^/a"
+path = "/a"
+respond = {}
 [[routes]]
-respond.headers = { "Connection" = "close", "keep-alive" = "5", "upgrade" = "h2c", "x" = 5 }
-[[routes]]
-respond.headers = { "a" = "1\r\nb: 2", "b" = " padded", "c" = "nul\u0000", "d" = "\u0001" }
-[[routes]]
-respond.headers = { "X-A" = "1", "x-a" = "2", "ok" = "tab\tinside é" }
-[[routes]]
-respond.headers = "x: 1"
+path_prefix = "/a"
+path_regex = "^/a"
+path = "/b"
+respond = {}
 )"),
-        (Errors{"t.toml:5:13: routes[0].respond.headers.\"x y\": header name \"x y\" is not a "
-                "valid token",
-                "t.toml:5:26: routes[0].respond.headers.Content-Length: header "
-                "\"Content-Length\" is not allowed: the server frames the body itself",
-                "t.toml:5:50: routes[0].respond.headers.transfer-encoding: header "
-                "\"transfer-encoding\" is not allowed: the server frames the body itself",
-                "t.toml:7:21: routes[1].respond.headers.Connection: header \"Connection\" is "
-                "not allowed: the server manages the connection itself",
-                "t.toml:7:45: routes[1].respond.headers.keep-alive: header \"keep-alive\" is "
-                "not allowed: the server manages the connection itself",
-                "t.toml:7:65: routes[1].respond.headers.upgrade: header \"upgrade\" is not "
-                "allowed: the server manages the connection itself",
-                "t.toml:7:90: routes[1].respond.headers.x: expected a string, got integer",
-                "t.toml:9:27: routes[2].respond.headers.a: header value must not contain "
-                "control characters (found CR)",
-                "t.toml:9:46: routes[2].respond.headers.b: header value must not start or "
-                "end with whitespace",
-                "t.toml:9:63: routes[2].respond.headers.c: header value must not contain "
-                "control characters (found NUL)",
-                "t.toml:9:82: routes[2].respond.headers.d: header value must not contain "
-                "control characters (found byte 0x01)",
-                "t.toml:11:34: routes[3].respond.headers.x-a: duplicate header \"x-a\" (names "
-                "ignore case; line 11 has it already)",
-                "t.toml:13:19: routes[4].respond.headers: expected a table, got string"}));
+        (Errors{"t.toml:5:8: routes[0].path: \"path_regex\" and \"path\" cannot both be set: a "
+                "route matches one exact path, a prefix or a regular expression",
+                "t.toml:9:14: routes[1].path_regex: \"path_prefix\" and \"path_regex\" cannot both "
+                "be set: a route matches one exact path, a prefix or a regular expression",
+                "t.toml:10:8: routes[1].path: \"path_prefix\" and \"path\" cannot both be set: a "
+                "route matches one exact path, a prefix or a regular expression"}));
 }
 
-TEST(HttpSyntax, RecognizesTokens) {
-    EXPECT_TRUE(is_token("GET"));
-    EXPECT_TRUE(is_token("x-custom_!#$%&'*+.^`|~9"));
-    EXPECT_FALSE(is_token(""));
-    EXPECT_FALSE(is_token("a b"));
-    EXPECT_FALSE(is_token("a:b"));
-    EXPECT_FALSE(is_token("a\"b"));
-    EXPECT_FALSE(is_token(":status"));
+TEST(Routes, ReadHeaderAndQueryConditions) {
+    const Config config = load_routes_clean(R"([[routes]]
+match_headers = { "X-Env" = "prod", "x-debug" = "", "accept" = "text/html; q=0.9" }
+match_query = { "debug" = "1", "Flag" = "", "a%20b" = "x+y=z/?", "q[]" = "%C3%BC" }
+respond = {}
+[[routes]]
+respond = {}
+)");
+    ASSERT_EQ(config.routes.size(), 2u);
+    // Header names lowercased, query names as written (not decoded); both in file order.
+    EXPECT_EQ(config.routes[0].match_headers,
+              (std::vector<Header>{
+                  {"x-env", "prod"}, {"x-debug", ""}, {"accept", "text/html; q=0.9"}}));
+    EXPECT_EQ(config.routes[0].match_query,
+              (std::vector<Header>{
+                  {"debug", "1"}, {"Flag", ""}, {"a%20b", "x+y=z/?"}, {"q[]", "%C3%BC"}}));
+    EXPECT_TRUE(config.routes[1].match_headers.empty());
+    EXPECT_TRUE(config.routes[1].match_query.empty());
 }
 
-TEST(HttpSyntax, AcceptsLongestHostNames) {
-    const std::string label(63, 'a');
-    EXPECT_EQ(host_pattern_error(label + ".com"), "");
-    EXPECT_NE(host_pattern_error(label + "a.com"), "");
-    const std::string long_name = label + "." + label + "." + label + "." + std::string(61, 'b');
-    EXPECT_EQ(long_name.size(), 253u);
-    EXPECT_EQ(host_pattern_error(long_name), "");
-    EXPECT_EQ(host_pattern_error(long_name + "b"),
-              "host \"" + long_name + "b\" is longer than 253 characters");
-    EXPECT_EQ(host_pattern_error("*.com"), "");
-    EXPECT_EQ(host_pattern_error("xn--bcher-kva.example"), "");
+TEST(Routes, CheckHeaderConditions) {
+    EXPECT_EQ(
+        route_errors(R"([[routes]]
+match_headers = { "X-Env" = "prod", "x-env" = "dev", "a b" = "", "x-c" = "\u0001", "x-d" = 1 }
+respond = {}
+[[routes]]
+match_headers = { "x-e" = " padded", "x-f" = "a\nb" }
+respond = {}
+[[routes]]
+match_headers = "x-env: prod"
+respond = {}
+)"),
+        (Errors{"t.toml:4:37: routes[0].match_headers.x-env: duplicate header \"x-env\" (names "
+                "ignore case; line 4 has it already)",
+                "t.toml:4:54: routes[0].match_headers.\"a b\": header name \"a b\" is not a valid "
+                "token",
+                "t.toml:4:74: routes[0].match_headers.x-c: header value must not contain control "
+                "characters (found byte 0x01)",
+                "t.toml:4:92: routes[0].match_headers.x-d: expected a string, got integer",
+                "t.toml:7:27: routes[1].match_headers.x-e: header value must not start or end "
+                "with whitespace",
+                "t.toml:7:46: routes[1].match_headers.x-f: header value must not contain control "
+                "characters (found LF)",
+                "t.toml:10:17: routes[2].match_headers: expected a table, got string"}));
+}
+
+TEST(Routes, CheckQueryConditions) {
+    // The query is compared as the request carries it: text it cannot hold never matches.
+    EXPECT_EQ(
+        route_errors(R"([[routes]]
+match_query = { "" = "1", "a" = "\n", "b" = 2, "c\u0001" = "", "d=e" = "", "f" = "g&h" }
+respond = {}
+[[routes]]
+match_query = { "a b" = "", "é" = "", "x" = "tab\t", "y" = "#top", "z" = "a=b" }
+respond = {}
+[[routes]]
+match_query = ["debug"]
+respond = {}
+)"),
+        (Errors{"t.toml:4:17: routes[0].match_query.\"\": a query parameter name must not be "
+                "empty",
+                "t.toml:4:33: routes[0].match_query.a: byte 0x0A is not allowed in a query "
+                "parameter value; percent-encode it as \"%0A\"",
+                "t.toml:4:45: routes[0].match_query.b: expected a string, got integer",
+                "t.toml:4:48: routes[0].match_query.\"c\\u0001\": byte 0x01 is not allowed in a "
+                "query parameter name; percent-encode it as \"%01\"",
+                "t.toml:4:64: routes[0].match_query.\"d=e\": character \"=\" is not allowed in a "
+                "query parameter name; percent-encode it as \"%3D\"",
+                "t.toml:4:82: routes[0].match_query.f: character \"&\" is not allowed in a query "
+                "parameter value; percent-encode it as \"%26\"",
+                "t.toml:7:17: routes[1].match_query.\"a b\": character \" \" is not allowed in a "
+                "query parameter name; percent-encode it as \"%20\"",
+                "t.toml:7:29: routes[1].match_query.\"é\": byte 0xC3 is not allowed in a query "
+                "parameter name; percent-encode it as \"%C3\"",
+                "t.toml:7:45: routes[1].match_query.x: byte 0x09 is not allowed in a query "
+                "parameter value; percent-encode it as \"%09\"",
+                "t.toml:7:60: routes[1].match_query.y: character \"#\" is not allowed in a query "
+                "parameter value; percent-encode it as \"%23\"",
+                "t.toml:10:15: routes[2].match_query: expected a table, got array"}));
+    EXPECT_EQ(load_routes_clean("[[routes]]\nmatch_query = { \"z\" = \"a=b\", \"%zz\" = \"[\\\"]\" }\n"
+                                "respond = {}\n")
+                  .routes.at(0)
+                  .match_query,
+              (std::vector<Header>{{"z", "a=b"}, {"%zz", "[\"]"}}));
 }
 
 }  // namespace

@@ -69,6 +69,174 @@ respond = {}
 )");
 }
 
+TEST(ToToml, RoundTripsUpstreamsAndEveryAction) {
+    expect_round_trip(R"([[listeners]]
+address = ":80"
+[[routes]]
+name = "api"
+hosts = ["api.example"]
+path_regex = "^/api/v[0-9]+/(?:a|b)\\.json$ é"
+methods = ["GET"]
+match_headers = { "X-Env" = "prod", "x-debug" = "" }
+match_query = { "debug" = "1", "a%20b" = "", "q[]" = "a=b" }
+proxy = "app"
+strip_prefix = "/api"
+add_prefix = "/v2"
+[routes.request_headers]
+add = { "X-B" = "2", "x-a" = "1" }
+set = { "Host" = "internal" }
+remove = ["Cookie"]
+[routes.response_headers]
+set = { "server" = "ringwall" }
+remove = ["x-powered-by", "etag"]
+[[routes]]
+name = "old"
+path = "/old"
+redirect = { status = 308, location = "https://{host}/new{path}?{query}{request_uri}{scheme}" }
+response_headers.add = { "cache-control" = "no-store" }
+[[routes]]
+name = "plain proxy"
+proxy = "hash"
+[[routes]]
+name = "hello"
+respond = { status = 200, body = "hi" }
+[[upstreams]]
+name = "app"
+balance = "weighted_round_robin"
+[[upstreams.backends]]
+address = "10.0.0.1:80"
+weight = 7
+[[upstreams.backends]]
+address = "[::1]:8080"
+[[upstreams.backends]]
+address = "App.Internal.:9000"
+[upstreams.pool]
+max_idle = 0
+idle_timeout = "1h1ms"
+max_requests = 0
+[upstreams.timeouts]
+connect = "1ms"
+header = "9223372036854775807ms"
+idle_read = "90s"
+total = "2h"
+[upstreams.health]
+max_failures = 4294967295
+ejection_time = "1s"
+max_ejection_time = "1s"
+check_path = "/healthz?full=1&x=%20"
+check_interval = "2s"
+check_timeout = "1999ms"
+healthy_threshold = 9
+unhealthy_threshold = 8
+expected_status = [100, 599]
+[upstreams.circuit_breaker]
+failure_threshold = 1
+open_time = "3m"
+half_open_requests = 4294967295
+[upstreams.retry]
+attempts = 1
+budget_percent = 100
+min_per_second = 4294967295
+[[upstreams]]
+name = "hash"
+balance = "consistent_hash"
+hash_key = "cookie:Session"
+backends = [{ address = "b:1" }]
+[[upstreams]]
+name = "unused"
+balance = "p2c_ewma"
+backends = [{ address = "c:1" }]
+[[upstreams]]
+name = "least"
+balance = "least_connections"
+backends = [{ address = "d:1" }]
+)");
+}
+
+TEST(ToToml, PrintsEveryUpstreamKeyAndOnlyTheActionsTable) {
+    const Config config = load_clean(R"([[listeners]]
+address = ":80"
+[[upstreams]]
+name = "app"
+backends = [{ address = "127.0.0.1:9000" }]
+[[routes]]
+proxy = "app"
+[[routes]]
+redirect.location = "/"
+)");
+    const std::string printed = to_toml(config);
+    const std::size_t start = printed.find("[[upstreams]]");
+    ASSERT_NE(start, std::string::npos) << printed;
+    EXPECT_EQ(printed.substr(start), R"([[upstreams]]
+name = "app"
+balance = "round_robin"
+[[upstreams.backends]]
+address = "127.0.0.1:9000"
+weight = 1
+[upstreams.pool]
+max_idle = 64
+idle_timeout = "1m"
+max_requests = 10000
+[upstreams.timeouts]
+connect = "5s"
+header = "1m"
+idle_read = "1m"
+total = "10m"
+[upstreams.health]
+max_failures = 3
+ejection_time = "10s"
+max_ejection_time = "5m"
+check_path = ""  # no active health checks
+check_interval = "5s"
+check_timeout = "2s"
+healthy_threshold = 2
+unhealthy_threshold = 3
+expected_status = [200, 399]
+[upstreams.circuit_breaker]
+failure_threshold = 5
+open_time = "10s"
+half_open_requests = 1
+[upstreams.retry]
+attempts = 2
+budget_percent = 20
+min_per_second = 10
+
+[[routes]]
+name = "routes[0]"
+hosts = []  # any host
+path_prefix = "/"
+methods = []  # any method
+match_headers = {}
+match_query = {}
+proxy = "app"
+strip_prefix = ""
+add_prefix = ""
+[routes.request_headers]
+add = {}
+set = {}
+remove = []
+[routes.response_headers]
+add = {}
+set = {}
+remove = []
+
+[[routes]]
+name = "routes[1]"
+hosts = []  # any host
+path_prefix = "/"
+methods = []  # any method
+match_headers = {}
+match_query = {}
+[routes.redirect]
+status = 302
+location = "/"
+[routes.response_headers]
+add = {}
+set = {}
+remove = []
+)");
+}
+
 TEST(ToToml, PrintsEveryKeyWithDefaults) {
     const Config config = load_clean(testing::minimal_tail);
     EXPECT_EQ(to_toml(config),
@@ -106,10 +274,16 @@ name = "routes[0]"
 hosts = []  # any host
 path_prefix = "/"
 methods = []  # any method
+match_headers = {}
+match_query = {}
 [routes.respond]
 status = 200
 headers = {}
 body = ""
+[routes.response_headers]
+add = {}
+set = {}
+remove = []
 )");
 }
 
@@ -122,6 +296,19 @@ TEST(ToToml, SynthesizesAnAddressFromHostAndPort) {
     EXPECT_EQ(reloaded.listeners[0].address, "[::1]:81");
     EXPECT_EQ(reloaded.listeners[1].address, "10.0.0.1:82");
     EXPECT_EQ(reloaded.listeners[2].address, ":83");
+}
+
+TEST(ToToml, SynthesizesABackendAddressFromHostAndPort) {
+    Config config = load_clean(testing::minimal_tail);
+    Upstream upstream;
+    upstream.name = "app";
+    upstream.backends = {Backend{"", "::1", 81, 1}, Backend{"", "app.internal", 82, 2}};
+    config.upstreams = {upstream};
+    const Config reloaded = load_clean(to_toml(config));
+    ASSERT_EQ(reloaded.upstreams.size(), 1u);
+    EXPECT_EQ(reloaded.upstreams[0].backends,
+              (std::vector<Backend>{{"[::1]:81", "::1", 81, 1},
+                                    {"app.internal:82", "app.internal", 82, 2}}));
 }
 
 TEST(DefaultConfig, LoadsClean) {
@@ -140,7 +327,41 @@ TEST(DefaultConfig, LoadsClean) {
     EXPECT_EQ(config.routes[0].name, "hello");
     EXPECT_EQ(config.routes[0].respond,
               (Respond{200, {{"content-type", "text/plain"}}, "Hello from Ringwall\n"}));
+    EXPECT_EQ(config.routes[0].action, Action::respond);
+    EXPECT_TRUE(config.upstreams.empty());
     EXPECT_EQ(*load_clean(to_toml(config)).routes.data(), config.routes[0]);
+}
+
+// Every commented-out setting of the bundled file, uncommented, still loads; the commented
+// defaults are the real defaults, and the proxy example works.
+TEST(DefaultConfig, CommentedOutSettingsAreValid) {
+    std::istringstream in{std::string(bundled_default_text())};
+    std::string text;
+    for (std::string line; std::getline(in, line);) {
+        const bool setting = line.starts_with("# [") ||
+                             (line.starts_with("# ") && line.size() > 2 && line[2] >= 'a' &&
+                              line[2] <= 'z' && line.find(" = ") != std::string::npos &&
+                              line.find(" = ") == line.find_first_of(" ", 2));
+        text += (setting ? line.substr(2) : line) + "\n";
+    }
+    SCOPED_TRACE(text);
+    const Config config = load_clean(text);
+    EXPECT_EQ(config.limits, Limits{});
+    EXPECT_EQ(config.timeouts, Timeouts{});
+    ASSERT_EQ(config.listeners.size(), 1u);
+    EXPECT_EQ(config.listeners[0].backlog, Listener{}.backlog);
+    ASSERT_EQ(config.upstreams.size(), 1u);
+    Upstream app;
+    app.name = "app";
+    app.backends = {Backend{"127.0.0.1:9000", "127.0.0.1", 9000, 1}};
+    EXPECT_EQ(config.upstreams[0], app);
+    ASSERT_EQ(config.routes.size(), 2u);
+    EXPECT_EQ(config.routes[0].name, "api");
+    EXPECT_EQ(config.routes[0].action, Action::proxy);
+    EXPECT_EQ(config.routes[0].proxy, "app");
+    EXPECT_EQ(config.routes[0].path_prefix, "/api/");
+    EXPECT_EQ(config.routes[1].name, "hello");
+    EXPECT_EQ(config.routes[1].methods, (std::vector<std::string>{"GET", "HEAD"}));
 }
 
 TEST(DefaultConfig, MatchesConfFile) {
