@@ -2,11 +2,18 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
+#include <string>
 #include <string_view>
+
+#include "http1/message_head.h"
 
 namespace ringwall::proxy {
 
 class CompiledRoute;
+
+// A header field as name and value views; the same shape every codec produces.
+using Field = http1::Field;
 
 // Views point into the downstream codec's head (valid for the exchange's life).
 struct Request {
@@ -14,14 +21,16 @@ struct Request {
     std::string_view authority;  // Host, or the authority of an absolute-form target
     std::string_view path;
     std::string_view query;
+    std::span<const Field> fields;  // for match_headers; may be empty for synthetic requests
 };
 
 struct Response {
     std::uint16_t status = 0;
-    // Serialized field lines ("Name: value\r\n"...) owned by the pipeline snapshot, not
-    // including Date, Server and Connection, which the downstream codec adds.
+    // Serialized field lines ("Name: value\r\n"...) owned by the pipeline snapshot (or the
+    // exchange's scratch), not including Date, Server and Connection, which the downstream
+    // codec adds.
     std::string_view fields;
-    std::string_view body;  // owned by the pipeline snapshot
+    std::string_view body;  // owned by the pipeline snapshot (or the exchange's scratch)
     bool has_content_length = true;  // false for 204 and 304, which carry none
 };
 
@@ -29,6 +38,9 @@ struct Exchange {
     Request request;
     const CompiledRoute* route = nullptr;
     Response response;
+    // Bytes built for this request alone (a redirect's Location and note). Empty, and so
+    // free, for responses prepared at load time.
+    std::string scratch;
 };
 
 }  // namespace ringwall::proxy

@@ -2,14 +2,29 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "config/config.h"
+#include "io/socket_address.h"
 #include "proxy/exchange.h"
 #include "proxy/route_matcher.h"
 
 namespace ringwall::proxy {
+
+// A backend with its address resolved when the snapshot was built (on the main thread:
+// reactors never resolve names).
+struct CompiledBackend {
+    const config::Backend* config = nullptr;
+    std::optional<io::SocketAddress> address;  // nullopt when the name did not resolve
+    std::string key;                           // "host:port", the balancer's identity
+};
+
+struct CompiledUpstream {
+    const config::Upstream* config = nullptr;
+    std::vector<CompiledBackend> backends;
+};
 
 // A route with everything that can be computed at load time already computed, so that
 // answering a `respond` route copies prepared bytes and formats nothing.
@@ -20,40 +35,58 @@ public:
     const config::Route& config() const noexcept { return *route_; }
     const RouteMatcher& matcher() const noexcept { return matcher_; }
     const Response& response() const noexcept { return response_; }
+    config::Action action() const noexcept { return route_->action; }
+    bool is_proxy() const noexcept { return route_->action == config::Action::proxy; }
+    // Index into Pipeline::upstreams() for proxy routes.
+    std::size_t upstream_index() const noexcept { return upstream_index_; }
+
+    // For redirect routes: builds the response into exchange.scratch.
+    void redirect(Exchange& exchange) const;
 
 private:
+    friend class Pipeline;
+
     const config::Route* route_;
     RouteMatcher matcher_;
     std::string fields_;
     Response response_;
+    std::size_t upstream_index_ = 0;
 };
 
 // Immutable once built; shared by every worker (a shared_ptr per worker and per in-flight
 // request keeps an old snapshot alive until its last request has finished).
 class Pipeline {
 public:
+    // Resolves upstream DNS names: build it on the main thread, never on a reactor.
     explicit Pipeline(std::shared_ptr<const config::Config> config);
     Pipeline(const Pipeline&) = delete;
     Pipeline& operator=(const Pipeline&) = delete;
 
     const config::Config& config() const noexcept { return *config_; }
+    const std::vector<CompiledUpstream>& upstreams() const noexcept { return upstreams_; }
 
-    // Fixed stage order: route match, then the route's handler. Always responds (404 when
-    // no route matches). Synchronous while every handler is; it becomes a Task<Flow>
-    // chain when the first handler that waits (upstream) arrives.
+    // Stage one: the first route that matches, in configuration order, or null.
+    const CompiledRoute* match(const Request& request) const noexcept;
+
+    // The synchronous actions (respond, redirect, and 404 when `exchange.route` is null):
+    // fills exchange.response. Not for proxy routes.
+    void respond(Exchange& exchange) const;
+
+    // match, then respond: for callers whose routes never proxy (tests, the fast path).
     void run(Exchange& exchange) const;
 
     // The response for a status the server produces itself (errors, 404).
     Response error_response(std::uint16_t status) const;
 
-    // An upper bound on the head of any response this pipeline produces, the fixed fields
-    // a downstream codec adds included: what a connection keeps free in its send buffer
-    // before parsing another pipelined request.
+    // An upper bound on the head of any prepared response this pipeline produces, the
+    // fixed fields a downstream codec adds included: what a connection keeps free in its
+    // send buffer before parsing another pipelined request.
     std::size_t max_head_size() const noexcept { return max_head_size_; }
 
 private:
     std::shared_ptr<const config::Config> config_;
     std::vector<CompiledRoute> routes_;
+    std::vector<CompiledUpstream> upstreams_;
     std::size_t max_head_size_ = 0;
 };
 

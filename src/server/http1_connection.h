@@ -4,7 +4,10 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string_view>
+
+#include <sys/uio.h>
 
 #include "http1/request_parser.h"
 #include "io/recv_stream.h"
@@ -44,7 +47,9 @@ public:
 
 private:
     enum class Phase : std::uint8_t { idle, head, body, sending, lingering };
-    enum class After : std::uint8_t { read_more, flush, close, close_after_error };
+    enum class After : std::uint8_t { read_more, flush, close, close_after_error, proxy };
+    friend class DownstreamBody;
+    friend class DownstreamSink;
 
     void on_expire() noexcept override;
     void enter_phase(Phase phase) noexcept;
@@ -54,6 +59,12 @@ private:
     bool append_response(const proxy::Response& response, bool head_only, ConnectionField connection);
     io::Task<bool> flush();
     io::Task<bool> send_all(std::string_view bytes, bool zero_copy);
+    // Sends the pieces in order (sendmsg), under the send deadline; disarms it after.
+    io::Task<bool> send_vectored(std::span<iovec> pieces);
+    // A proxy route: streams the request body to the handler from `buffer`/`input` (the
+    // caller's receive buffer and the unparsed rest of it, both replaced as the body
+    // arrives) and the response back. The handler's state lives in its own frame.
+    io::Task<After> serve_proxy(io::RecvBuffer& buffer, std::string_view& input);
     io::Task<void> linger();
     bool ensure_output();
     void release_output() noexcept;
@@ -64,6 +75,7 @@ private:
     int fd_;
     io::RecvStream recv_;
     std::shared_ptr<const proxy::Pipeline> pipeline_;  // the snapshot this request runs on
+    const proxy::CompiledRoute* route_ = nullptr;       // matched at head_done
     // Held only while a request is being read; idle connections give it back to the worker.
     std::unique_ptr<http1::RequestParser> parser_;
     io::Slab slab_;

@@ -98,6 +98,7 @@ void Worker::thread_main(std::promise<std::string> started) {
         RINGWALL_LOG(error, "worker " + std::to_string(index_) + " stopped: " + e.what());
     }
     drain_deadline_.reset();
+    upstreams_.reset();
     // The reactor stays until the Worker is destroyed: the main thread may still post to
     // its mailbox, which nobody reads any more.
     stopped_ = true;
@@ -188,6 +189,20 @@ void Worker::return_parser(std::unique_ptr<http1::RequestParser> parser,
     }
 }
 
+std::shared_ptr<proxy::UpstreamSet> Worker::upstreams_for(
+    const std::shared_ptr<const proxy::Pipeline>& pipeline) {
+    if (!upstreams_ || &upstreams_->pipeline() != pipeline.get()) {
+        if (upstreams_) {
+            upstreams_->close_idle();
+        }
+        upstreams_ = std::make_shared<proxy::UpstreamSet>(*reactor_, pipeline);
+        if (draining_) {
+            upstreams_->close_idle();
+        }
+    }
+    return upstreams_;
+}
+
 void Worker::post_reload(std::shared_ptr<const proxy::Pipeline> pipeline, std::vector<ListenSocket> listeners) {
     reactor_->post([this, p = std::move(pipeline), l = std::move(listeners)]() mutable {
         pipeline_ = std::move(p);
@@ -234,6 +249,9 @@ void Worker::drain(std::uint64_t deadline_ms) {
         reactor_->spawn(stop_listener(std::move(acceptor)));
     }
     acceptors_.clear();
+    if (upstreams_) {
+        upstreams_->close_idle();  // closed while the loop still runs to reap them
+    }
     for (Http1Connection* c = live_; c != nullptr;) {
         Http1Connection* next = c->next_live;  // begin_drain may end c at once
         c->begin_drain();

@@ -14,6 +14,7 @@
 #include "io/acceptor.h"
 #include "io/reactor.h"
 #include "proxy/pipeline.h"
+#include "proxy/upstream_group.h"
 #include "server/access_log.h"
 #include "server/date_cache.h"
 
@@ -62,6 +63,10 @@ public:
     // hold none. Built with the current snapshot's limits.
     std::unique_ptr<http1::RequestParser> take_parser();
     void return_parser(std::unique_ptr<http1::RequestParser> parser, const proxy::Pipeline* built_for) noexcept;
+    // This worker's upstream pools and balancing state for `pipeline`, made on first use.
+    // A request holds the pointer until it ends, so a reload never pulls pools from under
+    // it; the previous set's idle connections close when a new snapshot's set is made.
+    std::shared_ptr<proxy::UpstreamSet> upstreams_for(const std::shared_ptr<const proxy::Pipeline>& pipeline);
 
 private:
     class DrainDeadline;
@@ -80,6 +85,9 @@ private:
     std::map<std::string, std::unique_ptr<io::Acceptor>> acceptors_;
     std::unique_ptr<DrainDeadline> drain_deadline_;
     std::vector<std::unique_ptr<http1::RequestParser>> spare_parsers_;
+    // Declared after reactor_: destroyed first, on whichever thread destroys the Worker,
+    // so thread_main resets it on the worker thread once the loop has ended.
+    std::shared_ptr<proxy::UpstreamSet> upstreams_;
     DateCache dates_;
     AccessLog access_log_;
     Http1Connection* live_ = nullptr;
