@@ -140,6 +140,7 @@ class Target:
 
     def __init__(self, nofile):
         self.nofile = nofile
+        self.upstream = None  # W3: port of the backend to proxy to, instead of answering
         self.tmp = None
         self.proc = None
         self.port = None
@@ -242,14 +243,25 @@ max_connections = 20000
 [[listeners]]
 address = "127.0.0.1:0"
 
+""" + (f"""[[upstreams]]
+name = "backend"
+[[upstreams.backends]]
+address = "127.0.0.1:{self.upstream}"
+[upstreams.pool]
+max_idle = 128
+
 [[routes]]
+name = "bench"
+path_prefix = "/"
+proxy = "backend"
+""" if self.upstream else f"""[[routes]]
 name = "bench"
 path_prefix = "/"
 [routes.respond]
 status = 200
 body = "{BODY}"
 headers = {{ "content-type" = "text/plain" }}
-""")
+"""))
 
     def command(self):
         return [self.binary, "-c", self.conf]
@@ -280,12 +292,24 @@ http {{
     server {{
         listen 127.0.0.1:{self.port};
         location / {{
-            default_type text/plain;
-            return 200 "{BODY}";
+            {self.location()}
         }}
     }}
+    {self.upstream_block()}
 }}
 """)
+
+    def location(self):
+        if self.upstream:
+            return ('proxy_pass http://backend; proxy_http_version 1.1; '
+                    'proxy_set_header Connection "";')
+        return f'default_type text/plain; return 200 "{BODY}";'
+
+    def upstream_block(self):
+        if not self.upstream:
+            return ""
+        # keepalive: the idle pool the issue compares against (nginx's default is none).
+        return f"upstream backend {{ server 127.0.0.1:{self.upstream}; keepalive 128; }}"
 
     def command(self):
         # master_process off: a single process that both accepts and serves.
@@ -315,8 +339,13 @@ defaults
 
 frontend bench
     bind 127.0.0.1:{self.port}
-    http-request return status 200 content-type text/plain string "{BODY}"
-""")
+""" + (f"""    default_backend backend
+
+backend backend
+    http-reuse always
+    server b1 127.0.0.1:{self.upstream}
+""" if self.upstream else f"""    http-request return status 200 content-type text/plain string "{BODY}"
+"""))
 
     def command(self):
         return ["/usr/sbin/haproxy", "-db", "-f", self.conf]
@@ -434,7 +463,35 @@ def spread(values, fmt="{:.1f}"):
 
 
 def w1(targets, args):
-    log(f"\n## W1: keep-alive GET of a {len(BODY)}-byte answer, wrk -t1 -c{args.connections} "
+    return load_run(targets, args, "W1", f"keep-alive GET of a {len(BODY)}-byte answer")
+
+
+def w3(targets, args):
+    """The proxied path: each server in front of minimal_backend, which runs on CPU 1."""
+    backend_bin = args.backend
+    if not os.access(backend_bin, os.X_OK):
+        log(f"\n## W3 skipped: {backend_bin} not built (cmake --build build/release "
+            "--target minimal_backend)")
+        return None
+    proc = subprocess.Popen(["taskset", "-c", CLIENT_CPU, backend_bin, "0"], stdout=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL, preexec_fn=die_with_parent, text=True)
+    try:
+        line = proc.stdout.readline()
+        port = int(re.search(r"127\.0\.0\.1:(\d+)", line).group(1))
+        for t in targets:
+            t.upstream = port
+        return load_run(targets, args, "W3",
+                        f"reverse proxy to a keep-alive backend on CPU {CLIENT_CPU} "
+                        f"({len(BODY)}-byte answer)")
+    finally:
+        for t in targets:
+            t.upstream = None
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def load_run(targets, args, workload, what):
+    log(f"\n## {workload}: {what}, wrk -t1 -c{args.connections} "
         f"-d{args.duration}s after {args.warmup}s warm-up, {args.rounds} interleaved rounds\n")
     results = {t.name: [] for t in targets}
     others = []
@@ -474,7 +531,7 @@ def w1(targets, args):
         for t in started:
             t.stop()
 
-    log("\n### W1 summary (median of rounds; lower µs/req is better)\n")
+    log(f"\n### {workload} summary (median of rounds; lower µs/req is better)\n")
     if others and max(others) > 10:
         log(f"**warning:** up to {max(others):.0f}% of CPU 0 went to something other than the "
             "server under test (median {:.0f}%): another job was running, so these figures "
@@ -565,15 +622,19 @@ def cpu_model():
 
 def main():
     parser = argparse.ArgumentParser(
-        description="End-to-end W1 (CPU µs per request) and W7 (KiB per idle connection) "
-                    "for Ringwall, nginx and HAProxy; see bench/README.md.")
+        description="End-to-end W1 and W3 (CPU µs per request, direct and proxied) and W7 "
+                    "(KiB per idle connection) for Ringwall, nginx and HAProxy; see "
+                    "bench/README.md.")
     parser.add_argument("--ringwall", default=DEFAULT_RINGWALL, help="ringwall binary")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=int, default=8, help="W1 seconds per run")
     parser.add_argument("--warmup", type=int, default=2, help="W1 warm-up seconds per run")
     parser.add_argument("--connections", type=int, default=64, help="W1 wrk connections")
     parser.add_argument("--idle-connections", type=int, default=8000, help="W7 connections")
-    parser.add_argument("--only", choices=["W1", "W7"])
+    parser.add_argument("--only", choices=["W1", "W3", "W7"])
+    parser.add_argument("--backend", default=os.path.join(REPO_ROOT, "build", "release", "bench",
+                                                          "minimal_backend"),
+                        help="W3 backend (bench/minimal_backend.c)")
     parser.add_argument("--servers", default="ringwall,nginx,haproxy",
                         help="comma-separated subset of ringwall,nginx,haproxy")
     args = parser.parse_args()
@@ -618,6 +679,8 @@ def main():
 
     if args.only in (None, "W1"):
         w1(targets, args)
+    if args.only in (None, "W3"):
+        w3(targets, args)
     if args.only in (None, "W7"):
         w7(targets, args)
 
