@@ -207,10 +207,12 @@ io::Task<AttemptOutcome> attempt(Context& ctx, std::size_t backend, http1::Respo
     ++ctx.stats.requests;
     ++connection->requests;
 
-    // What may be retried after this point: a reused connection that died before any
-    // response byte (the keep-alive race), for an idempotent request whose body we have
-    // not started to consume (we cannot replay it).
-    const auto may_retry = [&] { return reused && ctx.idempotent && rq.body->consumed() == 0; };
+    // What may be retried after this point: an idempotent request whose body we have not
+    // started to consume (we cannot replay it), when the connection died before any
+    // response byte. On a reused connection that is the keep-alive close race; on a fresh
+    // one, a backend going down under us. Resending cannot duplicate a non-idempotent
+    // effect, so both are retried on another backend (within the retry budget).
+    const auto may_retry = [&] { return ctx.idempotent && rq.body->consumed() == 0; };
 
     std::string request_head;
     const UpstreamFraming framing = framing_of(head);
