@@ -50,7 +50,8 @@ std::optional<std::size_t> UpstreamGroup::pick(std::uint64_t now_us, std::uint64
                                                std::span<const char> tried) noexcept {
     const auto available = [&](std::size_t i) {
         return i < upstream_.backends.size() && upstream_.backends[i].address.has_value() &&
-               (i >= tried.size() || tried[i] == 0) && health_.is_available(i, now_us);
+               (i >= tried.size() || tried[i] == 0) && health_.is_available(i, now_us) &&
+               (active_ == nullptr || active_->is_healthy(i));
     };
     return balancer_.pick(lb::PickRequest{.now_us = now_us, .hash = hash}, available);
 }
@@ -76,12 +77,24 @@ void UpstreamGroup::close_idle() noexcept {
     for (const std::unique_ptr<ConnectionPool>& pool : pools_) {
         pool->close();
     }
+    stop_checks();
+}
+
+void UpstreamGroup::stop_checks() noexcept {
+    if (active_) {
+        active_->stop();
+    }
 }
 
 UpstreamSet::UpstreamSet(io::Reactor& reactor, std::shared_ptr<const Pipeline> pipeline)
     : reactor_(reactor), pipeline_(std::move(pipeline)) {
     for (const CompiledUpstream& upstream : pipeline_->upstreams()) {
         groups_.push_back(std::make_unique<UpstreamGroup>(reactor, upstream));
+        if (!upstream.config->health.check_path.empty()) {
+            auto checks = std::make_shared<ActiveChecks>(pipeline_, upstream);
+            groups_.back()->set_active_checks(checks);
+            ActiveChecks::start(reactor, checks);
+        }
     }
 }
 

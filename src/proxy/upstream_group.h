@@ -13,6 +13,7 @@
 #include "lb/circuit_breaker.h"
 #include "lb/passive_health.h"
 #include "lb/retry_budget.h"
+#include "proxy/active_checker.h"
 #include "proxy/pipeline.h"
 #include "proxy/upstream_connection.h"
 
@@ -52,6 +53,12 @@ public:
     ConnectionPool& pool(std::size_t backend) noexcept { return *pools_[backend]; }
     void close_idle() noexcept;
 
+    // Active health checks (health.check_path set): backends they find unhealthy are not
+    // picked. Null without checks.
+    void set_active_checks(std::shared_ptr<ActiveChecks> checks) noexcept { active_ = std::move(checks); }
+    const ActiveChecks* active_checks() const noexcept { return active_.get(); }
+    void stop_checks() noexcept;
+
 private:
     const CompiledUpstream& upstream_;
     lb::Balancer balancer_;
@@ -59,6 +66,7 @@ private:
     lb::CircuitBreaker breaker_;
     lb::RetryBudget budget_;
     std::vector<std::unique_ptr<ConnectionPool>> pools_;
+    std::shared_ptr<ActiveChecks> active_;
 };
 
 // Every upstream of one snapshot, for one worker. Held by shared_ptr: requests in flight
@@ -76,7 +84,8 @@ public:
     const config::Config& config() const noexcept { return pipeline_->config(); }
     const Pipeline& pipeline() const noexcept { return *pipeline_; }
     UpstreamStats& stats() noexcept { return stats_; }
-    // Shutdown or reload: idle connections close now, returned ones are not kept.
+    // Shutdown or reload: idle connections close now, returned ones are not kept, and the
+    // active health checkers end (at the next loop turn).
     void close_idle() noexcept;
 
 private:

@@ -91,6 +91,7 @@ void Worker::thread_main(std::promise<std::string> started) {
         start_listener(socket);
     }
     initial_listeners_.clear();
+    upstreams_for(pipeline_);  // now, so that active health checks start without traffic
     started.set_value("");
     try {
         reactor_->run();
@@ -208,6 +209,7 @@ void Worker::post_reload(std::shared_ptr<const proxy::Pipeline> pipeline, std::v
         pipeline_ = std::move(p);
         spare_parsers_.clear();
         apply_listeners(std::move(l));
+        upstreams_for(pipeline_);  // the old set's health checkers end, the new one's start
     });
 }
 
