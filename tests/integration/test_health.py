@@ -14,57 +14,9 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import Conn, Server, request  # noqa: E402
+from backends import Backend  # noqa: E402
 
-BACKEND = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "backend", "backend.py")
 
-
-class Backend:
-    """One backend.py process with a capture dir (for its health file); killed by pid."""
-
-    def __init__(self, name, capture_dir):
-        self.name = name
-        self.capture_dir = capture_dir
-        self.proc = subprocess.Popen([sys.executable, BACKEND, "--port", "0", "--name", name,
-                                      "--capture-dir", capture_dir],
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        deadline = time.monotonic() + 10
-        line = ""
-        while time.monotonic() < deadline:
-            line = self.proc.stdout.readline()
-            m = re.search(r"listening on 127\.0\.0\.1:(\d+)", line)
-            if m:
-                self.port = int(m.group(1))
-                return
-        self.kill()
-        raise harness.HarnessError(f"backend {name} did not start: {line!r}")
-
-    @property
-    def address(self):
-        return f"127.0.0.1:{self.port}"
-
-    @property
-    def health_file(self):
-        return os.path.join(self.capture_dir, f"{self.name}.unhealthy")
-
-    def set_healthy(self, healthy):
-        if healthy:
-            if os.path.exists(self.health_file):
-                os.unlink(self.health_file)
-        else:
-            with open(self.health_file, "w"):
-                pass
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(5)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.kill()
-        return False
 
 
 def config(addresses, workers=1):
@@ -101,7 +53,7 @@ def wait_for(fn, timeout):
 
 def health_flip(t, capture_dir):
     t.section("an unhealthy backend leaves the rotation and comes back")
-    with Backend("b1", capture_dir) as b1, Backend("b2", capture_dir) as b2, \
+    with Backend("b1", capture_dir=capture_dir) as b1, Backend("b2", capture_dir=capture_dir) as b2, \
             Server(config([b1.address, b2.address])) as server:
         seen = backends_seen(server.port)
         t.equal(sorted({b for _, b in seen}), ["b1", "b2"], "both backends serve at first")
@@ -134,7 +86,7 @@ def slow_checks_and_shutdown(t, capture_dir):
     sock.bind(("127.0.0.1", 0))
     dead = sock.getsockname()[1]
     sock.close()
-    with Backend("b1", capture_dir) as b1, \
+    with Backend("b1", capture_dir=capture_dir) as b1, \
             Server(config([b1.address, f"127.0.0.1:{dead}"], workers=2)) as server:
         line = server.wait_log(re.escape(f"backend 127.0.0.1:{dead} is unhealthy"), timeout=3)
         t.check(line, "a refused backend is marked unhealthy", server.log_tail())

@@ -16,49 +16,10 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import Conn, Server, request  # noqa: E402
+from backends import Backend  # noqa: E402
 
-BACKEND = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "backend", "backend.py")
 PERIOD = 251
 
-
-class Backend:
-    """One backend.py process on an ephemeral port; killed by its pid on exit."""
-
-    def __init__(self, name):
-        self.name = name
-        self.proc = subprocess.Popen([sys.executable, BACKEND, "--port", "0", "--name", name],
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        deadline = time.monotonic() + 10
-        line = ""
-        while time.monotonic() < deadline:
-            line = self.proc.stdout.readline()
-            m = re.search(r"listening on 127\.0\.0\.1:(\d+)", line)
-            if m:
-                self.port = int(m.group(1))
-                return
-        self.kill()
-        raise harness.HarnessError(f"backend {name} did not start: {line!r}")
-
-    @property
-    def address(self):
-        return f"127.0.0.1:{self.port}"
-
-    def stats(self):
-        with Conn(self.port) as c:
-            c.send(request("GET", "/stats"))
-            return json.loads(c.read_response().body)
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(5)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.kill()
-        return False
 
 
 def free_port():

@@ -21,59 +21,14 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import Conn, Server, request  # noqa: E402
+from backends import Backend  # noqa: E402
 
-BACKEND = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "backend", "backend.py")
 PERIOD = 251
 MiB = 1 << 20
 GiB = 1 << 30
 RSS_LIMIT = 64 * MiB
 IO = 1 * MiB  # client send / recv size
 
-
-class Backend:
-    """One backend.py process (ephemeral port, or a given one); killed by its pid."""
-
-    def __init__(self, name, port=0, timeout=10.0):
-        self.name = name
-        self.proc = subprocess.Popen([sys.executable, BACKEND, "--port", str(port), "--name", name],
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        deadline = time.monotonic() + timeout
-        lines = []
-        while time.monotonic() < deadline:
-            line = self.proc.stdout.readline()  # the backend prints the line at once or exits
-            if not line:
-                break
-            lines.append(line)
-            m = re.search(r"listening on 127\.0\.0\.1:(\d+)", line)
-            if m:
-                self.port = int(m.group(1))
-                return
-        self.kill()
-        raise harness.HarnessError(f"backend {name} (port {port}) did not start: {lines!r}")
-
-    @property
-    def address(self):
-        return f"127.0.0.1:{self.port}"
-
-    def stats(self):
-        with Conn(self.port) as c:
-            c.send(request("GET", "/stats"))
-            return json.loads(c.read_response().body)
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-        try:
-            self.proc.wait(5)
-        except subprocess.TimeoutExpired:
-            pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.kill()
-        return False
 
 
 def proxy_config(addresses, *, max_body="2GiB", health=None):
