@@ -139,6 +139,7 @@ struct UpstreamTimeouts {
     Duration header{60'000};     // request sent -> response head complete (504)
     Duration idle_read{60'000};  // between reads of the response body
     Duration total{600'000};     // whole exchange
+    Duration tunnel_idle{3'600'000};  // after a 101: no byte either way for this long
 
     bool operator==(const UpstreamTimeouts&) const = default;
 };

@@ -95,6 +95,7 @@ void upstream(std::string& out, const Upstream& upstream) {
     line(out, "header", duration(timeouts.header));
     line(out, "idle_read", duration(timeouts.idle_read));
     line(out, "total", duration(timeouts.total));
+    line(out, "tunnel_idle", duration(timeouts.tunnel_idle));
     const HealthChecks& health = upstream.health;
     out += "[upstreams.health]\n";
     line(out, "max_failures", std::to_string(health.max_failures));

@@ -41,6 +41,9 @@ struct ResponseStart {
     // The body's length when known; nullopt: the codec frames it (chunked, or close).
     std::optional<std::uint64_t> content_length;
     bool has_body = true;  // false for HEAD, 1xx, 204, 304
+    // With status 101: the protocol switched to (the Upgrade value). The codec announces
+    // it and, once the head is out, the connection belongs to a tunnel.
+    std::string_view upgrade;
 };
 
 // The response, pushed in order: start, body pieces, finish. Each call returns false

@@ -170,6 +170,12 @@ bool append_upstream_request(std::string& out, const UpstreamRequestInput& input
             fields.push_back(http1::Field{.name = "Transfer-Encoding", .value = "chunked"});
             break;
     }
+    if (!input.upgrade.empty()) {
+        remove_named(fields, "connection");
+        remove_named(fields, "upgrade");
+        fields.push_back(http1::Field{.name = "Connection", .value = "upgrade"});
+        fields.push_back(http1::Field{.name = "Upgrade", .value = input.upgrade});
+    }
     return http1::append_request_head(out, head.method, target, fields);
 }
 

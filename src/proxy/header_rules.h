@@ -52,6 +52,9 @@ struct UpstreamRequestInput {
     std::string_view fallback_host;   // Host to send when the client sent none (HTTP/1.0)
     UpstreamFraming framing = UpstreamFraming::none;
     std::uint64_t content_length = 0;  // for UpstreamFraming::content_length
+    // Non-empty: ask the backend to switch to this protocol (the client's Upgrade value),
+    // with Connection: upgrade. Empty: Upgrade is dropped like every hop-by-hop field.
+    std::string_view upgrade;
 };
 
 // Appends the request head to send upstream: the rewritten target, the client's fields

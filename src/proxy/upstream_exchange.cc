@@ -75,6 +75,9 @@ struct AttemptOutcome {
     Failure failure;
     ForwardResult result;
     bool backend_ok = true;
+    // When the backend's part ended, for its latency: set after a protocol switch, whose
+    // tunnel may last hours and says nothing about how fast the backend answers.
+    std::uint64_t answered_us = 0;
 };
 
 // The state one request shares between its attempts.
@@ -86,6 +89,7 @@ struct Context {
     std::uint64_t total_end_ms = 0;
     bool is_head = false;
     bool idempotent = false;
+    std::string_view upgrade;  // the protocol the client asks to switch to, if we may
 };
 
 std::uint64_t left_ms(const Context& ctx, std::uint64_t phase_ms) noexcept {
@@ -169,6 +173,43 @@ void release(Context& ctx, std::unique_ptr<UpstreamConnection> connection) {
     }
 }
 
+// The backend agreed to switch protocols: relay its 101, then tunnel bytes both ways until
+// either side is done. `backend_pending` is what the backend sent right behind the 101.
+io::Task<AttemptOutcome> switch_protocols(Context& ctx, std::unique_ptr<UpstreamConnection> connection,
+                                          const http1::ResponseHead& response,
+                                          std::string_view backend_pending) {
+    AttemptOutcome out;
+    const std::optional<std::string_view> protocol = response.find("upgrade");
+    if (!protocol || protocol->empty()) {
+        release(ctx, std::move(connection));
+        out.failure = Failure{.status = 502, .detail = "a protocol switch without Upgrade",
+                              .retryable = false, .backend_fault = true};
+        co_return out;
+    }
+    const ForwardRequest& rq = ctx.request;
+    out.done = true;
+    out.result.status = 101;
+    out.answered_us = ctx.reactor.now_ms() * 1000;
+    std::vector<http1::Field> fields;
+    std::string via;
+    forward_response_fields(fields, response.fields, rq.route->config().response_headers, false, via);
+    const ResponseStart start{.status = 101, .fields = fields, .content_length = std::nullopt,
+                              .has_body = false, .upgrade = *protocol};
+    if (!co_await rq.sink->start(start) || !co_await rq.sink->finish({})) {
+        release(ctx, std::move(connection));
+        out.result.complete = false;
+        co_return out;
+    }
+    out.result.upgraded = true;
+    const TunnelEnd client = rq.tunnel->tunnel_end();
+    const TunnelEnd backend{.fd = connection->fd(), .recv = &connection->recv(), .pending = backend_pending};
+    const TunnelResult tunnel =
+        co_await run_tunnel(ctx.reactor, client, backend, ms_of(ctx.group.config().timeouts.tunnel_idle));
+    release(ctx, std::move(connection));
+    out.result.body_bytes = tunnel.backend_to_client;
+    co_return out;
+}
+
 // One try on one backend. Before the response head goes downstream a failure is returned
 // for the caller to retry or report; after it, the outcome is done (maybe incomplete).
 io::Task<AttemptOutcome> attempt(Context& ctx, std::size_t backend, http1::ResponseParser& parser,
@@ -223,7 +264,8 @@ io::Task<AttemptOutcome> attempt(Context& ctx, std::size_t backend, http1::Respo
                                                       .scheme = "http",
                                                       .fallback_host = target.key,
                                                       .framing = framing,
-                                                      .content_length = head.content_length})) {
+                                                      .content_length = head.content_length,
+                                                      .upgrade = ctx.upgrade})) {
         ctx.group.pool(backend).put(std::move(connection));
         out.failure = Failure{.status = 400, .detail = "the request cannot be forwarded",
                               .retryable = false, .backend_fault = false};
@@ -361,6 +403,9 @@ io::Task<AttemptOutcome> attempt(Context& ctx, std::size_t backend, http1::Respo
             if (step.progress == http1::Progress::head_done) {
                 status = parser.head().status;
                 if (status < 200) {
+                    if (status == 101 && !ctx.upgrade.empty()) {
+                        co_return co_await switch_protocols(ctx, std::move(connection), parser.head(), input);
+                    }
                     if (status == 101) {
                         release(ctx, std::move(connection));
                         out.failure = Failure{.status = 502, .detail = "unexpected protocol switch",
@@ -407,7 +452,8 @@ io::Task<AttemptOutcome> attempt(Context& ctx, std::size_t backend, http1::Respo
                 continue;
             }
             finished = true;
-            reusable = parser.head().keep_alive && input.empty() &&
+            // A backend that declined an upgrade may still have taken it half-way.
+            reusable = parser.head().keep_alive && input.empty() && ctx.upgrade.empty() &&
                        parser.head().framing != http1::BodyFraming::until_close &&
                        (cfg.pool.max_requests == 0 || connection->requests < cfg.pool.max_requests);
         }
@@ -446,6 +492,18 @@ io::Task<ForwardResult> respond_error(const ForwardRequest& rq, Failure failure,
     co_return result;
 }
 
+// RFC 9110 §7.8: Upgrade means nothing in HTTP/1.0. A request with a body is forwarded
+// without it, since the switch would happen in the middle of the body we relay.
+std::string_view upgrade_wanted(const ForwardRequest& request) noexcept {
+    const http1::RequestHead& head = *request.head;
+    const bool bodiless = head.framing == http1::BodyFraming::none ||
+                          (head.framing == http1::BodyFraming::content_length && head.content_length == 0);
+    if (request.tunnel == nullptr || !head.is_upgrade || head.version != http1::Version::http11 || !bodiless) {
+        return {};
+    }
+    return head.find("upgrade").value_or("");
+}
+
 }  // namespace
 
 bool is_idempotent(std::string_view method) noexcept {
@@ -475,7 +533,8 @@ io::Task<ForwardResult> forward(const ForwardRequest& request) {
                 .stats = upstreams.stats(),
                 .total_end_ms = reactor.now_ms() + ms_of(cfg.timeouts.total),
                 .is_head = is_head,
-                .idempotent = is_idempotent(request.head->method)};
+                .idempotent = is_idempotent(request.head->method),
+                .upgrade = upgrade_wanted(request)};
     const std::uint64_t hash = group->needs_hash() ? affinity_hash(*group, request) : 0;
     const config::Limits& limits = upstreams.config().limits;
     http1::ResponseParser parser(http1::Limits{.max_request_line = limits.max_request_line,
@@ -509,7 +568,7 @@ io::Task<ForwardResult> forward(const ForwardRequest& request) {
         tried[*backend] = 1;
         group->on_start(*backend);
         AttemptOutcome outcome = co_await attempt(ctx, *backend, parser, deadline);
-        const std::uint64_t end_us = reactor.now_ms() * 1000;
+        const std::uint64_t end_us = outcome.answered_us != 0 ? outcome.answered_us : reactor.now_ms() * 1000;
         const bool ok = outcome.done ? outcome.backend_ok : !outcome.failure.backend_fault;
         group->on_finish(*backend, ok, end_us - pick_us, end_us);
         if (outcome.done) {

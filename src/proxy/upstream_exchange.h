@@ -9,6 +9,7 @@
 #include "io/task.h"
 #include "proxy/body.h"
 #include "proxy/pipeline.h"
+#include "proxy/tunnel.h"
 #include "proxy/upstream_group.h"
 
 namespace ringwall::proxy {
@@ -20,6 +21,9 @@ struct ForwardRequest {
     std::string_view client_address;
     RequestBody* body = nullptr;
     ResponseSink* sink = nullptr;
+    // Set by codecs that can hand their connection over after a 101 (HTTP/1.1); null
+    // otherwise, and then Upgrade is not forwarded.
+    TunnelSource* tunnel = nullptr;
 };
 
 struct ForwardResult {
@@ -28,6 +32,9 @@ struct ForwardResult {
     // False when the response could not be completed after its head went out: the
     // downstream connection must close (a second head is never sent).
     bool complete = true;
+    // The backend switched protocols (101) and the tunnel has ended: the downstream
+    // connection is no longer HTTP and must close.
+    bool upgraded = false;
 };
 
 // Everything per request lives in this coroutine's frame: nothing is kept on the

@@ -43,6 +43,26 @@ TEST(HeaderRules, RemovesHopByHopAndFieldsNamedInConnection) {
               "X-Forwarded-Proto: http\r\nX-Forwarded-Host: h\r\nVia: 1.1 ringwall\r\n\r\n");
 }
 
+TEST(HeaderRules, AsksForTheUpgradeOnlyWhenTold) {
+    const config::Route route;
+    const std::string_view head =
+        "GET /ws HTTP/1.1\r\nHost: h\r\nConnection: Upgrade, x-hop\r\nUpgrade: websocket\r\n"
+        "X-Hop: 1\r\nSec-WebSocket-Key: k\r\n\r\n";
+    const std::string plain = forwarded(head, route);
+    EXPECT_EQ(plain.find("pgrade"), std::string::npos);  // neither Upgrade nor Connection: upgrade
+    EXPECT_EQ(plain.find("X-Hop"), std::string::npos);
+
+    auto parser = parse(head);
+    std::string upgraded;
+    ASSERT_TRUE(append_upstream_request(upgraded, UpstreamRequestInput{.head = &parser->head(),
+                                                                       .route = &route,
+                                                                       .client_address = "198.51.100.9",
+                                                                       .upgrade = "websocket"}));
+    EXPECT_NE(upgraded.find("\r\nConnection: upgrade\r\nUpgrade: websocket\r\n\r\n"), std::string::npos);
+    EXPECT_NE(upgraded.find("Sec-WebSocket-Key: k\r\n"), std::string::npos);
+    EXPECT_EQ(upgraded.find("X-Hop"), std::string::npos);  // still hop-by-hop
+}
+
 TEST(HeaderRules, AppendsToForwardedForAndVia) {
     const config::Route route;
     const std::string out = forwarded(
