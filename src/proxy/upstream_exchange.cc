@@ -429,7 +429,7 @@ io::Task<AttemptOutcome> attempt(Context& ctx, std::size_t backend, http1::Respo
                 // A named value, not a temporary: g++ 12 mishandles temporaries with
                 // destructors inside co_await expressions.
                 const ResponseStart response_start{
-                    .status = status, .fields = fields, .content_length = length, .has_body = !no_body};
+                    .status = status, .fields = fields, .content_length = length, .has_body = !no_body, .upgrade = {}};
                 if (!co_await rq.sink->start(response_start)) {
                     release(ctx, std::move(connection));
                     abort_after_head(false);
@@ -478,7 +478,7 @@ io::Task<ForwardResult> respond_error(const ForwardRequest& rq, Failure failure,
                                       Field{.name = "Cache-Control", .value = "no-store"}};
     ForwardResult result{.status = failure.status, .body_bytes = 0, .complete = false};
     const ResponseStart start{.status = failure.status, .fields = fields,
-                              .content_length = page.body.size(), .has_body = !is_head};
+                              .content_length = page.body.size(), .has_body = !is_head, .upgrade = {}};
     if (!co_await rq.sink->start(start)) {
         co_return result;
     }
@@ -516,15 +516,16 @@ io::Task<ForwardResult> forward(const ForwardRequest& request) {
     io::Reactor& reactor = upstreams.reactor();
     const bool is_head = request.head->method == "HEAD";
     UpstreamGroup* group = upstreams.group(request.route->upstream_index());
-    Failure failure{.status = 503, .detail = "the upstream has no backends"};
     if (group == nullptr || group->upstream().backends.empty()) {
-        co_return co_await respond_error(request, std::move(failure), is_head);
+        // Named, not a temporary: g++ 12 destroys temporaries of co_await operands twice.
+        Failure none{.status = 503, .detail = "the upstream has no backends"};
+        co_return co_await respond_error(request, std::move(none), is_head);
     }
     const config::Upstream& cfg = group->config();
     const std::uint64_t now_us = reactor.now_ms() * 1000;
     if (!group->breaker().allow(now_us)) {
-        failure.detail = "the circuit breaker of " + cfg.name + " is open";
-        co_return co_await respond_error(request, std::move(failure), is_head);
+        Failure open{.status = 503, .detail = "the circuit breaker of " + cfg.name + " is open"};
+        co_return co_await respond_error(request, std::move(open), is_head);
     }
     group->retry_budget().on_request(now_us);
     Context ctx{.request = request,
@@ -536,16 +537,19 @@ io::Task<ForwardResult> forward(const ForwardRequest& request) {
                 .idempotent = is_idempotent(request.head->method),
                 .upgrade = upgrade_wanted(request)};
     const std::uint64_t hash = group->needs_hash() ? affinity_hash(*group, request) : 0;
-    const config::Limits& limits = upstreams.config().limits;
-    http1::ResponseParser parser(http1::Limits{.max_request_line = limits.max_request_line,
-                                               .max_field_size = limits.max_field_size,
-                                               .max_header_size = limits.max_header_size,
-                                               .max_fields = limits.max_fields,
-                                               .max_body_size = 0,
-                                               .max_chunk_extension = 1024});
+    std::unique_ptr<http1::ResponseParser> parser = upstreams.take_parser();
     UpstreamDeadline deadline(reactor);
-    std::vector<char> tried(group->upstream().backends.size(), 0);
-    failure.detail = "no healthy backend in " + cfg.name;
+    // Which backends this request has tried; most upstreams are small enough for the stack.
+    const std::size_t backend_count = group->upstream().backends.size();
+    std::array<char, 32> tried_inline{};
+    std::vector<char> tried_heap;
+    if (backend_count > tried_inline.size()) {
+        tried_heap.assign(backend_count, 0);
+    }
+    const std::span<char> tried = backend_count > tried_inline.size()
+                                      ? std::span<char>(tried_heap)
+                                      : std::span<char>(tried_inline.data(), backend_count);
+    Failure failure;
     for (std::uint32_t tries = 0;; ++tries) {
         const std::uint64_t pick_us = reactor.now_ms() * 1000;
         if (tries > 0) {
@@ -567,17 +571,19 @@ io::Task<ForwardResult> forward(const ForwardRequest& request) {
         }
         tried[*backend] = 1;
         group->on_start(*backend);
-        AttemptOutcome outcome = co_await attempt(ctx, *backend, parser, deadline);
+        AttemptOutcome outcome = co_await attempt(ctx, *backend, *parser, deadline);
         const std::uint64_t end_us = outcome.answered_us != 0 ? outcome.answered_us : reactor.now_ms() * 1000;
         const bool ok = outcome.done ? outcome.backend_ok : !outcome.failure.backend_fault;
         group->on_finish(*backend, ok, end_us - pick_us, end_us);
         if (outcome.done) {
+            upstreams.give_back(std::move(parser));
             co_return outcome.result;
         }
         ++ctx.stats.failures;
         failure = std::move(outcome.failure);
         RINGWALL_LOG(debug, "upstream " + cfg.name + ": " + failure.detail);
     }
+    upstreams.give_back(std::move(parser));
     co_return co_await respond_error(request, std::move(failure), is_head);
 }
 

@@ -106,4 +106,29 @@ void UpstreamSet::close_idle() noexcept {
     }
 }
 
+std::unique_ptr<http1::ResponseParser> UpstreamSet::take_parser() {
+    if (!spare_parsers_.empty()) {
+        std::unique_ptr<http1::ResponseParser> parser = std::move(spare_parsers_.back());
+        spare_parsers_.pop_back();
+        return parser;
+    }
+    const config::Limits& limits = config().limits;
+    return std::make_unique<http1::ResponseParser>(http1::Limits{.max_request_line = limits.max_request_line,
+                                                                 .max_field_size = limits.max_field_size,
+                                                                 .max_header_size = limits.max_header_size,
+                                                                 .max_fields = limits.max_fields,
+                                                                 .max_body_size = 0,
+                                                                 .max_chunk_extension = 1024});
+}
+
+void UpstreamSet::give_back(std::unique_ptr<http1::ResponseParser> parser) noexcept {
+    // Enough for the exchanges one worker has in flight at a time in a busy steady state;
+    // a burst beyond that frees its parsers.
+    constexpr std::size_t max_spare = 64;
+    if (spare_parsers_.size() < max_spare) {
+        parser->reset();
+        spare_parsers_.push_back(std::move(parser));
+    }
+}
+
 }  // namespace ringwall::proxy

@@ -8,6 +8,7 @@
 #include <span>
 #include <vector>
 
+#include "http1/response_parser.h"
 #include "io/reactor.h"
 #include "lb/balancer.h"
 #include "lb/circuit_breaker.h"
@@ -88,8 +89,14 @@ public:
     // active health checkers end (at the next loop turn).
     void close_idle() noexcept;
 
+    // A response parser for one exchange, with this configuration's limits. Spares are
+    // kept, so that a steady stream of requests allocates no parser arenas.
+    std::unique_ptr<http1::ResponseParser> take_parser();
+    void give_back(std::unique_ptr<http1::ResponseParser> parser) noexcept;
+
 private:
     io::Reactor& reactor_;
+    std::vector<std::unique_ptr<http1::ResponseParser>> spare_parsers_;
     std::shared_ptr<const Pipeline> pipeline_;  // owns the CompiledUpstreams we point into
     std::vector<std::unique_ptr<UpstreamGroup>> groups_;
     UpstreamStats stats_;

@@ -85,20 +85,14 @@ void AccessLogFile::write(std::string_view lines) noexcept {
     }
 }
 
-void AccessLog::append(int fd, const http1::RequestHead& head, std::uint16_t status, std::uint64_t body_bytes) {
-    io::SocketAddress peer;
-    peer.length = sizeof peer.storage;
-    std::string address = "-";
-    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer.storage), &peer.length) == 0) {
-        address = peer.to_string();
-        address.resize(address.rfind(':'));  // the port is noise in an access log
-    }
+void AccessLog::append(std::string_view client_address, const http1::RequestHead& head,
+                       std::uint16_t status, std::uint64_t body_bytes) {
     const std::time_t now = std::time(nullptr);
     std::tm tm{};
     ::gmtime_r(&now, &tm);
     char when[40];
     std::strftime(when, sizeof when, "[%d/%b/%Y:%H:%M:%S +0000]", &tm);
-    pending_ += address;
+    pending_ += client_address.empty() ? std::string_view("-") : client_address;
     pending_ += " - - ";
     pending_ += when;
     pending_ += " \"";

@@ -23,7 +23,9 @@ public:
 // 127.0.0.1 - - [25/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 20 "-" "curl/8.0"
 class AccessLog {
 public:
-    void append(int fd, const http1::RequestHead& head, std::uint16_t status, std::uint64_t body_bytes);
+    // `client_address` as PeerAddress::text() gives it; "" is logged as "-".
+    void append(std::string_view client_address, const http1::RequestHead& head, std::uint16_t status,
+                std::uint64_t body_bytes);
     // Writes what the turn produced in one write(2). Called by the reactor's turn hook.
     void flush() noexcept;
 

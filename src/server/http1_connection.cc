@@ -260,7 +260,8 @@ Http1Connection::After Http1Connection::on_message_done() {
         return on_failed(500);
     }
     if (AccessLogFile::enabled()) {
-        worker_.access_log().append(fd_, head, exchange.response.status,
+        std::array<char, io::max_address_text> client{};
+        worker_.access_log().append(peer().text(client), head, exchange.response.status,
                                     head_only ? 0 : exchange.response.body.size());
     }
     parser_->reset();
@@ -398,6 +399,14 @@ bool Http1Connection::ensure_output() {
         out_.reset(slab_.data, slab_.capacity);
     }
     return true;
+}
+
+const io::PeerAddress& Http1Connection::peer() noexcept {
+    if (!peer_looked_up_) {
+        peer_ = io::PeerAddress::of_socket(fd_);
+        peer_looked_up_ = true;
+    }
+    return peer_;
 }
 
 void Http1Connection::ensure_parser() {

@@ -10,6 +10,7 @@
 #include <sys/uio.h>
 
 #include "http1/request_parser.h"
+#include "io/peer_address.h"
 #include "io/recv_stream.h"
 #include "io/send_slabs.h"
 #include "io/task.h"
@@ -70,6 +71,8 @@ private:
     void release_output() noexcept;
     void ensure_parser();
     void release_parser() noexcept;
+    // Looked up on first use, then kept: a keep-alive client pays one getpeername(2).
+    const io::PeerAddress& peer() noexcept;
 
     Worker& worker_;
     int fd_;
@@ -84,11 +87,13 @@ private:
     const io::Completion* inflight_send_ = nullptr;  // what a deadline cancels
     std::uint64_t requests_ = 0;
     std::uint64_t body_window_bytes_ = 0;
+    io::PeerAddress peer_;
     Phase phase_ = Phase::idle;
     bool timed_out_ = false;
     bool draining_ = false;
     bool aborted_ = false;
     bool in_body_ = false;  // between head_done and message_done
+    bool peer_looked_up_ = false;
 };
 
 // The task a worker spawns per accepted socket.

@@ -3,9 +3,6 @@
 // framing the client understands, and the connection handed over after a protocol switch.
 #include <sys/socket.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-
 #include <array>
 #include <cstdio>
 
@@ -126,6 +123,11 @@ public:
         chunked_ = false;
         std::string& head = head_;
         head.clear();
+        std::size_t size = 160;  // status line, Server, Date, framing and connection fields
+        for (const proxy::Field& field : start.fields) {
+            size += field.name.size() + field.value.size() + 4;
+        }
+        head.reserve(size);
         head += status_line(start.status);
         head += "Server: ringwall\r\n";
         head += c_.worker_.date_line();
@@ -221,38 +223,6 @@ private:
     std::uint16_t status_ = 0;
 };
 
-namespace {
-
-// The client's IP address as text, for X-Forwarded-For.
-std::string_view peer_address(int fd, std::span<char> out) noexcept {
-    sockaddr_storage storage{};
-    socklen_t length = sizeof storage;
-    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&storage), &length) != 0) {
-        return "unknown";
-    }
-    const void* address = nullptr;
-    if (storage.ss_family == AF_INET) {
-        address = &reinterpret_cast<const sockaddr_in*>(&storage)->sin_addr;
-    } else if (storage.ss_family == AF_INET6) {
-        const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&storage);
-        address = &in6->sin6_addr;
-        if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr)) {
-            // Dual-stack listeners see IPv4 clients as ::ffff:a.b.c.d; name them as IPv4.
-            if (::inet_ntop(AF_INET, &in6->sin6_addr.s6_addr[12], out.data(),
-                            static_cast<socklen_t>(out.size())) != nullptr) {
-                return out.data();
-            }
-        }
-    }
-    if (address == nullptr ||
-        ::inet_ntop(storage.ss_family, address, out.data(), static_cast<socklen_t>(out.size())) == nullptr) {
-        return "unknown";
-    }
-    return out.data();
-}
-
-}  // namespace
-
 io::Task<Http1Connection::After> Http1Connection::serve_proxy(io::RecvBuffer& buffer,
                                                               std::string_view& input) {
     // Earlier pipelined answers and a 100 Continue go first.
@@ -263,20 +233,21 @@ io::Task<Http1Connection::After> Http1Connection::serve_proxy(io::RecvBuffer& bu
     disarm();  // upstream deadlines apply now; ours are re-armed around each downstream wait
     const http1::RequestHead& head = parser_->head();
     const std::shared_ptr<proxy::UpstreamSet> upstreams = worker_.upstreams_for(pipeline_);
-    std::array<char, INET6_ADDRSTRLEN> client{};
+    std::array<char, io::max_address_text> client{};
+    std::string_view client_address = peer().text(client);
     DownstreamBody body(*this, buffer, input);
     DownstreamSink sink(*this, head, !head.keep_alive || draining_);
     const proxy::ForwardRequest request{.upstreams = upstreams.get(),
                                         .route = route_,
                                         .head = &head,
-                                        .client_address = peer_address(fd_, client),
+                                        .client_address = client_address.empty() ? "unknown" : client_address,
                                         .body = &body,
                                         .sink = &sink,
                                         .tunnel = &body};
     const proxy::ForwardResult result = co_await proxy::forward(request);
     ++requests_;
     if (AccessLogFile::enabled()) {
-        worker_.access_log().append(fd_, head, result.status, result.body_bytes);
+        worker_.access_log().append(client_address, head, result.status, result.body_bytes);
     }
     in_body_ = false;
     // The connection goes on only when both messages ended cleanly: a request body left
