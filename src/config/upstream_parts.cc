@@ -151,6 +151,7 @@ void load_upstream_timeouts(Reader& in, const toml::table& table, const std::str
                   {"header", duration(in, timeouts.header)},
                   {"idle_read", duration(in, timeouts.idle_read)},
                   {"total", duration(in, timeouts.total)},
+                  {"tunnel_idle", duration(in, timeouts.tunnel_idle)},
               });
 }
 
