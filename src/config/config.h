@@ -86,7 +86,44 @@ struct Redirect {
     bool operator==(const Redirect&) const = default;
 };
 
-enum class Action : std::uint8_t { respond, proxy, redirect };
+// RFC 9110 §8.4.1 content codings a static route can send.
+enum class ContentCoding : std::uint8_t { br, zstd, gzip };
+
+enum class Dotfiles : std::uint8_t {
+    deny,  // any path segment starting with '.' gets 404
+    allow,
+};
+
+enum class Symlinks : std::uint8_t {
+    inside_root,  // followed while the target stays beneath root; else 404
+    deny,         // a symlink anywhere below root gets 404
+};
+
+// [routes.static]: serve the files beneath a directory.
+struct StaticFiles {
+    // As written; relative to the working directory when relative. A directory when the
+    // file was loaded (the loader checks).
+    std::string root;
+    std::vector<std::string> index{"index.html"};  // plain file names tried for a directory
+    std::string fallback;  // relative to root, no ".."; served with 200 when the requested
+                           // file does not exist; "" means none
+    bool list_directories = false;
+    Dotfiles dotfiles = Dotfiles::deny;
+    Symlinks symlinks = Symlinks::inside_root;
+    std::string cache_control;  // "" sends no Cache-Control
+    // Sibling files (FILE.br, FILE.zst, FILE.gz) looked for, in server preference order;
+    // each coding at most once.
+    std::vector<ContentCoding> precompressed{ContentCoding::br, ContentCoding::zstd,
+                                             ContentCoding::gzip};
+    // On-the-fly compression, in server preference order; empty turns it off.
+    std::vector<ContentCoding> compress{ContentCoding::br, ContentCoding::zstd,
+                                        ContentCoding::gzip};
+    std::uint64_t compress_min_size = 1024;  // smaller files are not compressed on the fly
+
+    bool operator==(const StaticFiles&) const = default;
+};
+
+enum class Action : std::uint8_t { respond, proxy, redirect, static_files };
 
 struct Route {
     std::string name;                   // "routes[0]" unless given
@@ -101,8 +138,10 @@ struct Route {
     Respond respond;
     std::string proxy;                  // upstream name, for Action::proxy
     Redirect redirect;
-    std::string strip_prefix;           // removed from the path before proxying
-    std::string add_prefix;             // then prepended
+    StaticFiles static_files;           // for Action::static_files
+    std::string strip_prefix;           // removed from the path before proxying, or before
+                                        // mapping it to a file
+    std::string add_prefix;             // then prepended, for Action::proxy
     HeaderOps request_headers;
     HeaderOps response_headers;
 
@@ -139,7 +178,9 @@ struct UpstreamTimeouts {
     Duration header{60'000};     // request sent -> response head complete (504)
     Duration idle_read{60'000};  // between reads of the response body
     Duration total{600'000};     // whole exchange
-    Duration tunnel_idle{3'600'000};  // after a 101: no byte either way for this long
+    // After a protocol switch (101): closed when no byte has gone either way for this
+    // long. `total` does not bound a tunnel.
+    Duration tunnel_idle{3'600'000};
 
     bool operator==(const UpstreamTimeouts&) const = default;
 };
@@ -189,12 +230,35 @@ struct Upstream {
     bool operator==(const Upstream&) const = default;
 };
 
+struct MimeType {
+    std::string extension;  // lowercase, without the dot: "js"
+    std::string type;       // "text/javascript; charset=utf-8"
+
+    bool operator==(const MimeType&) const = default;
+};
+
+// [files]: settings every static route of a process shares.
+struct Files {
+    std::uint64_t cache_max_size = 64 * 1024 * 1024;  // cached files and compressed variants;
+                                                      // 0: no cache
+    std::uint64_t cache_file_max = 64 * 1024;         // smaller files are cached in memory
+    std::uint64_t mmap_threshold = 1024 * 1024;       // larger-or-equal files are mmapped;
+                                                      // always >= cache_file_max
+    Duration revalidate{1'000};                       // a cached stat result is trusted this long
+    std::uint32_t max_ranges = 16;                    // most byte ranges served for a request
+    std::vector<MimeType> mime_types;                 // in file order; extend and override the
+                                                      // built-in map
+
+    bool operator==(const Files&) const = default;
+};
+
 struct Config {
     std::string source;         // file path, or "<default>" for the bundled configuration
     std::uint32_t workers = 0;  // 0: one per CPU
     Log log;
     Limits limits;
     Timeouts timeouts;
+    Files files;
     std::vector<Listener> listeners;
     std::vector<Upstream> upstreams;
     std::vector<Route> routes;

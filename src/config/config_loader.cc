@@ -1,5 +1,6 @@
 // src/config/config_loader.cc: load_file / load_string, the root table, log, limits,
-// timeouts and listeners. Upstreams are in upstream_loader.cc, routes in route_loader.cc.
+// timeouts and listeners. Upstreams are in upstream_loader.cc, routes in route_loader.cc,
+// [files] in files_loader.cc.
 #include <fcntl.h>
 #include <toml++/toml.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include <map>
 
 #include "config/config.h"
+#include "config/files_loader.h"
 #include "config/listen_address.h"
 #include "config/reader.h"
 #include "config/route_loader.h"
@@ -245,6 +247,12 @@ Config load_root(Reader& in, const toml::table& root) {
              [&](const toml::node& v, const std::string& p) {
                  if (const toml::table* t = in.table(v, p)) {
                      load_timeouts(in, *t, p, config.timeouts);
+                 }
+             }},
+            {"files",
+             [&](const toml::node& v, const std::string& p) {
+                 if (const toml::table* t = in.table(v, p)) {
+                     load_files(in, *t, p, config.files);
                  }
              }},
             {"listeners",

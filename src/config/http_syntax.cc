@@ -54,6 +54,22 @@ std::string describe_byte(char c) {
     return std::string("byte ") + out;
 }
 
+// "CR", "LF", "NUL", "HTAB", else as describe_byte.
+std::string describe_control(char c) {
+    switch (c) {
+        case '\r':
+            return "CR";
+        case '\n':
+            return "LF";
+        case '\0':
+            return "NUL";
+        case '\t':
+            return "HTAB";
+        default:
+            return describe_byte(c);
+    }
+}
+
 // RFC 1123 host name: labels of letters, digits and '-', not starting or ending with '-'.
 std::string host_name_error(std::string_view host, std::string_view text) {
     if (host.size() > 253) {
@@ -242,17 +258,86 @@ std::string field_name_error(std::string_view name) {
 std::string field_value_error(std::string_view value) {
     for (char c : value) {
         if ((byte_value(c) < 0x20 && c != '\t') || byte_value(c) == 0x7f) {
-            const std::string_view name = c == '\r'   ? "CR"
-                                          : c == '\n' ? "LF"
-                                          : c == '\0' ? "NUL"
-                                                      : "";
             return "header value must not contain control characters (found " +
-                   (name.empty() ? describe_byte(c) : std::string(name)) + ")";
+                   describe_control(c) + ")";
         }
     }
     if (!value.empty() && (value.front() == ' ' || value.front() == '\t' || value.back() == ' ' ||
                            value.back() == '\t')) {
         return "header value must not start or end with whitespace";
+    }
+    return {};
+}
+
+std::string media_type_error(std::string_view text) {
+    const std::string quoted = toml_string(text);
+    for (char c : text) {
+        if (byte_value(c) < 0x20 || byte_value(c) == 0x7f) {
+            return "media type " + quoted + " must not contain control characters (found " +
+                   describe_control(c) + ")";
+        }
+    }
+    const std::size_t slash = text.find('/');
+    if (slash == std::string_view::npos) {
+        return "expected a media type like \"text/html\", got " + quoted;
+    }
+    const std::string_view type = text.substr(0, slash);
+    std::size_t end = slash + 1;
+    while (end < text.size() && is_tchar(text[end])) {
+        ++end;
+    }
+    const std::string_view subtype = text.substr(slash + 1, end - slash - 1);
+    if (!is_token(type) || subtype.empty()) {
+        return "expected a media type like \"text/html\", got " + quoted;
+    }
+    const auto skip_spaces = [&](std::size_t i) {
+        while (i < text.size() && text[i] == ' ') {
+            ++i;
+        }
+        return i;
+    };
+    const std::string bad_parameters =
+        "media type " + quoted +
+        ": parameters must look like \"; name=value\", as in \"text/html; charset=utf-8\"";
+    std::size_t i = skip_spaces(end);
+    if (i == end && i < text.size() && text[i] != ';') {
+        return "media type " + quoted + ": " + describe_byte(text[i]) +
+               " is not allowed in a subtype";
+    }
+    while (i < text.size()) {
+        if (text[i] != ';') {
+            return bad_parameters;
+        }
+        i = skip_spaces(i + 1);
+        const std::size_t name_start = i;
+        while (i < text.size() && is_tchar(text[i])) {
+            ++i;
+        }
+        if (i == name_start || i == text.size() || text[i] != '=') {
+            return bad_parameters;
+        }
+        ++i;
+        if (i < text.size() && text[i] == '"') {
+            // quoted-string: qdtext or a backslash followed by any visible character
+            for (++i; i < text.size() && text[i] != '"'; ++i) {
+                if (text[i] == '\\' && ++i == text.size()) {
+                    break;
+                }
+            }
+            if (i == text.size()) {
+                return "media type " + quoted + ": unclosed quoted parameter value";
+            }
+            ++i;
+        } else {
+            const std::size_t value_start = i;
+            while (i < text.size() && is_tchar(text[i])) {
+                ++i;
+            }
+            if (i == value_start) {
+                return bad_parameters;
+            }
+        }
+        i = skip_spaces(i);
     }
     return {};
 }

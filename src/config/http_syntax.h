@@ -35,4 +35,9 @@ std::string query_parameter_error(std::string_view text, bool is_name);
 std::string field_name_error(std::string_view name);
 std::string field_value_error(std::string_view value);
 
+// A Content-Type value (RFC 9110 §8.3.1): "type/subtype", both tokens, then optional
+// parameters `; name=value` with a token name and a token or quoted-string value,
+// spaces around ';' allowed. No control characters at all, tab included.
+std::string media_type_error(std::string_view text);
+
 }  // namespace ringwall::config

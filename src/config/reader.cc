@@ -133,6 +133,14 @@ std::optional<std::string> Reader::string(const toml::node& node, const std::str
     return std::nullopt;
 }
 
+std::optional<bool> Reader::boolean(const toml::node& node, const std::string& path) {
+    if (const auto* b = node.as_boolean()) {
+        return b->get();
+    }
+    type_error(node, path, "a boolean (true or false)");
+    return std::nullopt;
+}
+
 std::optional<std::int64_t> Reader::integer(const toml::node& node, const std::string& path,
                                             std::int64_t min, std::int64_t max) {
     const auto* i = node.as_integer();

@@ -57,6 +57,7 @@ public:
     const toml::array* array(const toml::node& node, const std::string& path,
                              std::string_view expected = "an array");
     std::optional<std::string> string(const toml::node& node, const std::string& path);
+    std::optional<bool> boolean(const toml::node& node, const std::string& path);
     // An integer in [min, max].
     std::optional<std::int64_t> integer(const toml::node& node, const std::string& path,
                                         std::int64_t min, std::int64_t max);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string_view>
 
+#include "config/files_loader.h"
 #include "config/http_syntax.h"
 #include "config/path_regex.h"
 #include "config/route_parts.h"
@@ -33,8 +34,8 @@ struct Written {  // a key a route wrote, where its value is
 struct Places {  // where a route wrote the keys checked across keys or routes
     std::optional<toml::source_region> name;
     std::vector<Written> path_conditions;  // path, path_prefix, path_regex, in file order
-    std::vector<Written> actions;          // respond, proxy, redirect, in file order
-    std::vector<Written> proxy_only;       // strip_prefix, add_prefix, request_headers
+    std::vector<Written> actions;          // respond, proxy, redirect, static, in file order
+    std::vector<Written> action_bound;     // strip_prefix, add_prefix, request_headers
     std::optional<ProxyTarget> proxy;
 };
 
@@ -170,19 +171,26 @@ Places load_route_keys(Reader& in, const toml::table& table, const std::string& 
                      load_redirect(in, *t, p, route.redirect);
                  }
              }},
+            {"static",
+             [&](const toml::node& v, const std::string& p) {
+                 places.actions.push_back({"static", v.source()});
+                 if (const toml::table* t = in.table(v, p)) {
+                     load_static_files(in, *t, p, route.static_files);
+                 }
+             }},
             {"strip_prefix",
              [&](const toml::node& v, const std::string& p) {
-                 places.proxy_only.push_back({"strip_prefix", v.source()});
+                 places.action_bound.push_back({"strip_prefix", v.source()});
                  load_path(in, v, p, true, route.strip_prefix);
              }},
             {"add_prefix",
              [&](const toml::node& v, const std::string& p) {
-                 places.proxy_only.push_back({"add_prefix", v.source()});
+                 places.action_bound.push_back({"add_prefix", v.source()});
                  load_path(in, v, p, true, route.add_prefix);
              }},
             {"request_headers",
              [&](const toml::node& v, const std::string& p) {
-                 places.proxy_only.push_back({"request_headers", v.source()});
+                 places.action_bound.push_back({"request_headers", v.source()});
                  if (const toml::table* t = in.table(v, p)) {
                      load_header_ops(in, *t, p, Message::request, route.request_headers);
                  }
@@ -194,7 +202,8 @@ Places load_route_keys(Reader& in, const toml::table& table, const std::string& 
     return places;
 }
 
-// The rules across a route's keys: one path condition, one action, proxy-only keys.
+// The rules across a route's keys: one path condition, one action, keys that only some
+// actions take.
 void check_route(Reader& in, const toml::table& table, const std::string& path,
                  const Places& places, Route& route) {
     const auto& conditions = places.path_conditions;
@@ -206,7 +215,7 @@ void check_route(Reader& in, const toml::table& table, const std::string& path,
     }
     const auto& actions = places.actions;
     constexpr std::string_view one_action =
-        "a route needs exactly one of respond, proxy, redirect";
+        "a route needs exactly one of respond, proxy, redirect, static";
     if (actions.empty()) {
         in.error(table.source(), path, std::string(one_action));
         return;
@@ -219,12 +228,22 @@ void check_route(Reader& in, const toml::table& table, const std::string& path,
     const std::string_view action = actions[0].key;
     route.action = action == "proxy"      ? Action::proxy
                    : action == "redirect" ? Action::redirect
+                   : action == "static"   ? Action::static_files
                                           : Action::respond;
-    if (actions.size() == 1 && route.action != Action::proxy) {
-        for (const Written& key : places.proxy_only) {
-            in.error(key.at, child_path(path, key.key),
-                     "only allowed in a route with proxy; this route has " + std::string(action));
+    if (actions.size() != 1) {
+        return;
+    }
+    for (const Written& key : places.action_bound) {
+        // strip_prefix shortens the path a static route maps to a file, too.
+        const bool with_static = key.key == "strip_prefix";
+        if (route.action == Action::proxy ||
+            (with_static && route.action == Action::static_files)) {
+            continue;
         }
+        in.error(key.at, child_path(path, key.key),
+                 std::string("only allowed in a route with ") +
+                     (with_static ? "proxy or static" : "proxy") + "; this route has " +
+                     std::string(action));
     }
 }
 

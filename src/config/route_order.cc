@@ -57,6 +57,13 @@ std::string action(const Route& route) {
         case Action::redirect:
             return "redirect " + std::to_string(route.redirect.status) + " " +
                    toml_string(route.redirect.location);
+        case Action::static_files: {
+            std::string out = "static root " + toml_string(route.static_files.root);
+            if (!route.strip_prefix.empty()) {
+                out += ", strip prefix " + toml_string(route.strip_prefix);
+            }
+            return out;
+        }
     }
     return "respond " + std::to_string(route.respond.status);
 }

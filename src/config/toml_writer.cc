@@ -54,6 +54,62 @@ std::string_view balance_name(Balance balance) {
     return "round_robin";
 }
 
+std::string_view coding_name(ContentCoding coding) {
+    switch (coding) {
+        case ContentCoding::br:
+            break;
+        case ContentCoding::zstd:
+            return "zstd";
+        case ContentCoding::gzip:
+            return "gzip";
+    }
+    return "br";
+}
+
+std::string coding_array(const std::vector<ContentCoding>& codings) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < codings.size(); ++i) {
+        out += (i == 0 ? "" : ", ") + toml_string(coding_name(codings[i]));
+    }
+    return out + "]";
+}
+
+void static_files(std::string& out, const StaticFiles& files) {
+    out += "[routes.static]\n";
+    line(out, "root", toml_string(files.root));
+    line(out, "index", string_array(files.index));
+    line(out, "fallback",
+         toml_string(files.fallback) + (files.fallback.empty() ? "  # no fallback" : ""));
+    line(out, "list_directories", files.list_directories ? "true" : "false");
+    line(out, "dotfiles", files.dotfiles == Dotfiles::allow ? "\"allow\"" : "\"deny\"");
+    line(out, "symlinks", files.symlinks == Symlinks::deny ? "\"deny\"" : "\"inside_root\"");
+    line(out, "cache_control",
+         toml_string(files.cache_control) +
+             (files.cache_control.empty() ? "  # no Cache-Control field" : ""));
+    line(out, "precompressed", coding_array(files.precompressed));
+    line(out, "compress",
+         coding_array(files.compress) + (files.compress.empty() ? "  # no compression" : ""));
+    line(out, "compress_min_size", toml_string(format_size(files.compress_min_size)));
+}
+
+// [files], mime_types as an inline table in file order.
+void files_table(std::string& out, const Files& files) {
+    out += "\n[files]\n";
+    line(out, "cache_max_size",
+         toml_string(format_size(files.cache_max_size)) +
+             (files.cache_max_size == 0 ? "  # no cache" : ""));
+    line(out, "cache_file_max", toml_string(format_size(files.cache_file_max)));
+    line(out, "mmap_threshold", toml_string(format_size(files.mmap_threshold)));
+    line(out, "revalidate", duration(files.revalidate));
+    line(out, "max_ranges", std::to_string(files.max_ranges));
+    std::string types = "{";
+    for (std::size_t i = 0; i < files.mime_types.size(); ++i) {
+        types += (i == 0 ? " " : ", ") + toml_string(files.mime_types[i].extension) + " = " +
+                 toml_string(files.mime_types[i].type);
+    }
+    line(out, "mime_types", types + (files.mime_types.empty() ? "}  # built-in types only" : " }"));
+}
+
 std::string backend_address(const Backend& backend) {
     if (!backend.address.empty()) {
         return backend.address;
@@ -156,6 +212,10 @@ void route(std::string& out, const Route& route) {
             line(out, "status", std::to_string(route.redirect.status));
             line(out, "location", toml_string(route.redirect.location));
             break;
+        case Action::static_files:
+            line(out, "strip_prefix", toml_string(route.strip_prefix));
+            static_files(out, route.static_files);
+            break;
     }
     header_ops(out, "response_headers", route.response_headers);
 }
@@ -199,6 +259,8 @@ std::string to_toml(const Config& config) {
     line(out, "send", toml_string(format_duration(timeouts.send)));
     line(out, "shutdown", toml_string(format_duration(timeouts.shutdown)));
     line(out, "graceful_shutdown", toml_string(format_duration(timeouts.graceful_shutdown)));
+
+    files_table(out, config.files);
 
     for (const Listener& listener : config.listeners) {
         out += "\n[[listeners]]\n";

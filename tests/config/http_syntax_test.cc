@@ -53,5 +53,22 @@ TEST(HttpSyntax, ChecksRequestTargets) {
               "normalized");
 }
 
+TEST(HttpSyntax, ChecksMediaTypes) {
+    for (std::string_view good :
+         {"text/html", "application/vnd.api+json", "text/html;charset=utf-8",
+          "text/html ; charset=utf-8 ; q=1", "multipart/mixed; boundary=\"a b;c\\\"d\"",
+          "x/y; a=\"\""}) {
+        EXPECT_EQ(media_type_error(good), "") << good;
+    }
+    EXPECT_EQ(media_type_error(""), "expected a media type like \"text/html\", got \"\"");
+    EXPECT_EQ(media_type_error("text/html; charset=\"a\\"),
+              "media type \"text/html; charset=\\\"a\\\\\": unclosed quoted parameter value");
+    EXPECT_EQ(media_type_error("a/b\x7f"),
+              "media type \"a/b\\u007F\" must not contain control characters (found byte 0x7F)");
+    EXPECT_EQ(media_type_error("a/b; c=d e"),
+              "media type \"a/b; c=d e\": parameters must look like \"; name=value\", as in "
+              "\"text/html; charset=utf-8\"");
+}
+
 }  // namespace
 }  // namespace ringwall::config

@@ -2,7 +2,10 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,5 +50,41 @@ inline Config load_clean(std::string_view text) {
 inline Config load_clean_with_tail(std::string_view head) {
     return load_clean(std::string(head) + std::string(minimal_tail));
 }
+
+// A fresh directory under /tmp for roots of static routes, removed with everything in it
+// when the test ends.
+class TempDir {
+public:
+    TempDir() {
+        char path[] = "/tmp/ringwall_config_testXXXXXX";
+        if (::mkdtemp(path) == nullptr) {
+            ADD_FAILURE() << "mkdtemp failed";
+        }
+        path_ = path;
+    }
+    ~TempDir() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path_, ignored);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+
+    const std::string& path() const noexcept { return path_; }
+
+    // Creates `name` inside, a directory or an empty file, and returns its full path.
+    std::string make_dir(std::string_view name) const {
+        const std::string full = path_ + "/" + std::string(name);
+        std::filesystem::create_directories(full);
+        return full;
+    }
+    std::string make_file(std::string_view name) const {
+        const std::string full = path_ + "/" + std::string(name);
+        std::ofstream{full};
+        return full;
+    }
+
+private:
+    std::string path_;
+};
 
 }  // namespace ringwall::config::testing

@@ -169,14 +169,14 @@ response_headers.remove = ["server"]
 [[routes]]
 strip_prefix = "/api"
 )"),
-              (Errors{"t.toml:5:16: routes[0].strip_prefix: only allowed in a route with proxy; "
-                      "this route has respond",
+              (Errors{"t.toml:5:16: routes[0].strip_prefix: only allowed in a route with proxy "
+                      "or static; this route has respond",
                       "t.toml:7:14: routes[1].add_prefix: only allowed in a route with proxy; "
                       "this route has redirect",
                       "t.toml:11:1: routes[2].request_headers: only allowed in a route with "
                       "proxy; this route has respond",
                       "t.toml:16:1: routes[4]: a route needs exactly one of respond, proxy, "
-                      "redirect"}));
+                      "redirect, static"}));
 }
 
 TEST(Proxy, ChecksPrefixes) {

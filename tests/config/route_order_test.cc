@@ -34,6 +34,14 @@ path_prefix = "/static/"
 [[routes]]
 name = "hello \"world\""
 respond = { status = 404 }
+[[routes]]
+name = "assets"
+path_prefix = "/assets/"
+strip_prefix = "/assets"
+static.root = "/"
+[[routes]]
+name = "site"
+static = { root = ".", index = [] }
 [[upstreams]]
 name = "app"
 backends = [{ address = "127.0.0.1:9000" }]
@@ -47,7 +55,10 @@ backends = [{ address = "127.0.0.1:9000" }]
               "\"https://{host}/new\"\n"
               "3. \"routes[2]\": any host, path prefix \"/static/\", any method -> proxy \"app\"\n"
               "4. \"hello \\\"world\\\"\": any host, path prefix \"/\", any method -> respond "
-              "404\n");
+              "404\n"
+              "5. \"assets\": any host, path prefix \"/assets/\", any method -> static root \"/\", "
+              "strip prefix \"/assets\"\n"
+              "6. \"site\": any host, path prefix \"/\", any method -> static root \".\"\n");
 }
 
 TEST(RouteOrder, SaysWhenThereAreNoRoutes) {

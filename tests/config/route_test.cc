@@ -62,7 +62,8 @@ respond.status = 204
 
 TEST(Routes, RequireExactlyOneAction) {
     EXPECT_EQ(route_errors("[[routes]]\nname = \"a\"\n"),
-              Errors{"t.toml:3:1: routes[0]: a route needs exactly one of respond, proxy, redirect"});
+              Errors{"t.toml:3:1: routes[0]: a route needs exactly one of respond, proxy, "
+                     "redirect, static"});
     EXPECT_EQ(route_errors("[[routes]]\nrespond = 200\n"),
               Errors{"t.toml:4:11: routes[0].respond: expected a table, got integer"});
     // The first action written is the route's; each other one is reported where it is.
@@ -76,23 +77,29 @@ name = "app"
 backends = [{ address = "127.0.0.1:9000" }]
 )"),
               (Errors{"t.toml:5:9: routes[0].proxy: a route needs exactly one of respond, proxy, "
-                      "redirect; it already has redirect (line 4)",
+                      "redirect, static; it already has redirect (line 4)",
                       "t.toml:6:1: routes[0].respond: a route needs exactly one of respond, proxy, "
-                      "redirect; it already has redirect (line 4)"}));
+                      "redirect, static; it already has redirect (line 4)"}));
+    EXPECT_EQ(route_errors("[[routes]]\nstatic.root = \"/\"\nrespond = {}\n"),
+              Errors{"t.toml:5:11: routes[0].respond: a route needs exactly one of respond, "
+                     "proxy, redirect, static; it already has static (line 4)"});
     const Config config = load_routes_clean(R"([[routes]]
 respond = {}
 [[routes]]
 redirect.location = "/"
 [[routes]]
 proxy = "app"
+[[routes]]
+static.root = "/"
 [[upstreams]]
 name = "app"
 backends = [{ address = "127.0.0.1:9000" }]
 )");
-    ASSERT_EQ(config.routes.size(), 3u);
+    ASSERT_EQ(config.routes.size(), 4u);
     EXPECT_EQ(config.routes[0].action, Action::respond);
     EXPECT_EQ(config.routes[1].action, Action::redirect);
     EXPECT_EQ(config.routes[2].action, Action::proxy);
+    EXPECT_EQ(config.routes[3].action, Action::static_files);
 }
 
 TEST(Routes, ReportUnknownKeysAtEveryLevel) {

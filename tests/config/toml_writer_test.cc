@@ -6,6 +6,7 @@
 #include <sstream>
 #include <string>
 
+#include "config/toml_text.h"
 #include "load_helpers.h"
 
 namespace ringwall::config {
@@ -50,6 +51,16 @@ body = "1m30s"
 send = "9223372036854775807ms"
 shutdown = "2h"
 graceful_shutdown = "59m"
+[files]
+cache_max_size = 0
+cache_file_max = "1B"
+mmap_threshold = 1
+revalidate = "1h1ms"
+max_ranges = 1000
+[files.mime_types]
+"JS" = "text/javascript; charset=\"utf-8\""
+x_1 = "a/b;c=d"
+wasm = "application/wasm"
 [[listeners]]
 address = "[::1]:0"
 backlog = 1
@@ -119,6 +130,7 @@ connect = "1ms"
 header = "9223372036854775807ms"
 idle_read = "90s"
 total = "2h"
+tunnel_idle = "1ms"
 [upstreams.health]
 max_failures = 4294967295
 ejection_time = "1s"
@@ -153,6 +165,71 @@ backends = [{ address = "d:1" }]
 )");
 }
 
+TEST(ToToml, RoundTripsStaticRoutes) {
+    const testing::TempDir dir;
+    const std::string odd = dir.make_dir("a \"quoted\" é\\dir");
+    expect_round_trip(R"([[listeners]]
+address = ":80"
+[[routes]]
+name = "assets"
+path_prefix = "/assets/"
+strip_prefix = "/assets"
+response_headers.set = { "x-content-type-options" = "nosniff" }
+[routes.static]
+root = )" + toml_string(odd) + R"(
+index = ["index.htm", "index.html"]
+fallback = "app/index.html"
+list_directories = true
+dotfiles = "allow"
+symlinks = "deny"
+cache_control = "public, max-age=31536000, immutable"
+precompressed = ["gzip"]
+compress = []
+compress_min_size = 0
+[[routes]]
+name = "defaults"
+static.root = "."
+[[routes]]
+name = "empty lists"
+static = { root = "/", index = [], precompressed = [], compress = ["zstd", "br"] }
+)");
+}
+
+TEST(ToToml, PrintsEveryStaticKey) {
+    const Config config = load_clean(R"([[listeners]]
+address = ":80"
+[[routes]]
+static.root = "."
+)");
+    const std::string printed = to_toml(config);
+    const std::size_t start = printed.find("[[routes]]");
+    ASSERT_NE(start, std::string::npos) << printed;
+    EXPECT_EQ(printed.substr(start), R"([[routes]]
+name = "routes[0]"
+hosts = []  # any host
+path_prefix = "/"
+methods = []  # any method
+match_headers = {}
+match_query = {}
+strip_prefix = ""
+[routes.static]
+root = "."
+index = ["index.html"]
+fallback = ""  # no fallback
+list_directories = false
+dotfiles = "deny"
+symlinks = "inside_root"
+cache_control = ""  # no Cache-Control field
+precompressed = ["br", "zstd", "gzip"]
+compress = ["br", "zstd", "gzip"]
+compress_min_size = "1KiB"
+[routes.response_headers]
+add = {}
+set = {}
+remove = []
+)");
+}
+
 TEST(ToToml, PrintsEveryUpstreamKeyAndOnlyTheActionsTable) {
     const Config config = load_clean(R"([[listeners]]
 address = ":80"
@@ -182,6 +259,7 @@ connect = "5s"
 header = "1m"
 idle_read = "1m"
 total = "10m"
+tunnel_idle = "1h"
 [upstreams.health]
 max_failures = 3
 ejection_time = "10s"
@@ -265,6 +343,14 @@ send = "30s"
 shutdown = "5s"
 graceful_shutdown = "1m"
 
+[files]
+cache_max_size = "64MiB"
+cache_file_max = "64KiB"
+mmap_threshold = "1MiB"
+revalidate = "1s"
+max_ranges = 16
+mime_types = {}  # built-in types only
+
 [[listeners]]
 address = ":8080"
 backlog = 4096
@@ -321,6 +407,7 @@ TEST(DefaultConfig, LoadsClean) {
     EXPECT_EQ(config.workers, 0u);
     EXPECT_EQ(config.limits, Limits{});
     EXPECT_EQ(config.timeouts, Timeouts{});
+    EXPECT_EQ(config.files, Files{});
     ASSERT_EQ(config.listeners.size(), 1u);
     EXPECT_EQ(config.listeners[0], (Listener{"127.0.0.1:8080", "127.0.0.1", 8080, 4096}));
     ASSERT_EQ(config.routes.size(), 1u);
@@ -348,6 +435,7 @@ TEST(DefaultConfig, CommentedOutSettingsAreValid) {
     const Config config = load_clean(text);
     EXPECT_EQ(config.limits, Limits{});
     EXPECT_EQ(config.timeouts, Timeouts{});
+    EXPECT_EQ(config.files, Files{});
     ASSERT_EQ(config.listeners.size(), 1u);
     EXPECT_EQ(config.listeners[0].backlog, Listener{}.backlog);
     ASSERT_EQ(config.upstreams.size(), 1u);

@@ -41,7 +41,8 @@ TEST(Upstreams, CheckPoolAndTimeouts) {
                       "t.toml:10:16: upstreams[0].pool.max_requests: must be between 0 and "
                       "4294967295, got -1"}));
     EXPECT_EQ(upstream_table_errors("timeouts", "connect = 5\nheader = \"1.5s\"\n"
-                                                "idle_read = \"10 s\"\ntotal = \"10\"\n"),
+                                                "idle_read = \"10 s\"\ntotal = \"10\"\n"
+                                                "tunnel_idle = \"0s\"\ntunnel_idel = \"1h\"\n"),
               (Errors{"t.toml:8:11: upstreams[0].timeouts.connect: expected a duration like "
                       "\"10s\", got integer",
                       "t.toml:9:10: upstreams[0].timeouts.header: fractional durations are not "
@@ -49,7 +50,10 @@ TEST(Upstreams, CheckPoolAndTimeouts) {
                       "t.toml:10:13: upstreams[0].timeouts.idle_read: unexpected space in \"10 s\"; "
                       "write \"10s\"",
                       "t.toml:11:9: upstreams[0].timeouts.total: missing unit in \"10\"; write "
-                      "\"10s\" or \"10ms\""}));
+                      "\"10s\" or \"10ms\"",
+                      "t.toml:12:15: upstreams[0].timeouts.tunnel_idle: must be greater than 0",
+                      "t.toml:13:1: upstreams[0].timeouts.tunnel_idel: unknown key "
+                      "\"tunnel_idel\"; did you mean \"tunnel_idle\"?"}));
     EXPECT_EQ(upstream_errors("[[upstreams]]\nname = \"a\"\npool = 1\ntimeouts = \"5s\"\n"
                               "backends = [{ address = \"127.0.0.1:1\" }]\n"),
               (Errors{"t.toml:5:8: upstreams[0].pool: expected a table, got integer",

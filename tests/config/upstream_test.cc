@@ -32,6 +32,7 @@ TEST(Upstreams, FillDefaults) {
     expected.backends = {Backend{"127.0.0.1:9000", "127.0.0.1", 9000, 1}};
     EXPECT_EQ(config.upstreams[0], expected);
     EXPECT_EQ(expected.balance, Balance::round_robin);
+    EXPECT_EQ(expected.timeouts.tunnel_idle, Duration(3'600'000));
     EXPECT_EQ(expected.hash_key, "client_address");
     // Routes are optional, and an upstream no route names is fine.
     EXPECT_TRUE(config.routes.empty());
@@ -59,6 +60,7 @@ connect = "1s"
 header = "30s"
 idle_read = "2m"
 total = "1h"
+tunnel_idle = "24h"
 [upstreams.health]
 max_failures = 1
 ejection_time = "30s"
@@ -92,8 +94,9 @@ backends = [{ address = "b:1" }, { address = "b:2", weight = 2 }]
                                     {"[2001:db8::1]:443", "2001:db8::1", 443, 1},
                                     {"App-1.Internal:9000", "app-1.internal", 9000, 3}}));
     EXPECT_EQ(app.pool, (UpstreamPool{0, Duration(90'000), 0}));
-    EXPECT_EQ(app.timeouts, (UpstreamTimeouts{Duration(1000), Duration(30'000),
-                                              Duration(120'000), Duration(3'600'000)}));
+    EXPECT_EQ(app.timeouts,
+              (UpstreamTimeouts{Duration(1000), Duration(30'000), Duration(120'000),
+                                Duration(3'600'000), Duration(24 * 3'600'000)}));
     EXPECT_EQ(app.health, (HealthChecks{1, Duration(30'000), Duration(30'000), "/healthz?deep=1",
                                         Duration(10'000), Duration(9'999), 1, 5, 204, 204}));
     EXPECT_EQ(app.circuit_breaker, (CircuitBreaker{50, Duration(60'000), 3}));
