@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -34,6 +36,15 @@ struct Response {
     bool has_content_length = true;  // false for 204 and 304, which carry none
 };
 
+// A piece of a response body that is not in Response::body: bytes kept alive by the
+// exchange's body_owner, or `length` bytes of an open file from `offset`.
+struct BodySegment {
+    std::string_view bytes;  // when fd < 0
+    int fd = -1;
+    std::uint64_t offset = 0;
+    std::uint64_t length = 0;
+};
+
 struct Exchange {
     Request request;
     const CompiledRoute* route = nullptr;
@@ -41,6 +52,11 @@ struct Exchange {
     // Bytes built for this request alone (a redirect's Location and note). Empty, and so
     // free, for responses prepared at load time.
     std::string scratch;
+    // Owns the bytes of response.body and of segments when neither the snapshot nor the
+    // scratch does (a cached file): the codec holds it until the bytes are sent.
+    std::shared_ptr<const void> body_owner;
+    // When not empty, the body is these, in order, and response.body is empty.
+    std::vector<BodySegment> segments;
 };
 
 }  // namespace ringwall::proxy

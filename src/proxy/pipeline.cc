@@ -1,6 +1,9 @@
 // src/proxy/pipeline.cc: compiling routes and answering requests from them.
 #include "proxy/pipeline.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <netdb.h>
 
 #include <algorithm>
@@ -86,6 +89,13 @@ std::optional<io::SocketAddress> resolve(const config::Backend& backend) {
 }  // namespace
 
 CompiledRoute::CompiledRoute(const config::Route& route) : route_(&route), matcher_(route) {
+    if (route.action == config::Action::static_files) {
+        // Operations on fields the handler writes itself (framing, validators) are not
+        // prevented here: `set` of Cache-Control is a legitimate override, and duplicates
+        // of the others are the configuration's to answer for.
+        append_fields(fields_, with_ops({}, route.response_headers));
+        return;
+    }
     if (route.action == config::Action::redirect) {
         // Location, Content-Length and the note are per request; the rest is fixed.
         fields_ = "Content-Type: text/html\r\n";
@@ -155,9 +165,15 @@ Pipeline::Pipeline(std::shared_ptr<const config::Config> config) : config_(std::
         }
         upstreams_.push_back(std::move(compiled));
     }
+    for (const config::MimeType& type : config_->files.mime_types) {
+        (void)mime_types_.set(type.extension, type.type);  // the loader checked both
+    }
     routes_.reserve(config_->routes.size());
     for (const config::Route& route : config_->routes) {
         CompiledRoute& compiled = routes_.emplace_back(route);
+        if (route.action == config::Action::static_files) {
+            compiled.root_fd_ = ::open(route.static_files.root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+        }
         if (route.action == config::Action::proxy) {
             const auto it = std::find_if(config_->upstreams.begin(), config_->upstreams.end(),
                                          [&](const config::Upstream& u) { return u.name == route.proxy; });
@@ -170,12 +186,22 @@ Pipeline::Pipeline(std::shared_ptr<const config::Config> config) : config_(std::
     // A redirect's Location grows by the request's host, path and query, which the
     // request line and field limits bound; its note is capped (redirect_note), and both
     // are written together, so the bound covers the note too.
+    std::size_t longest_type = 128;
+    for (const config::MimeType& type : config_->files.mime_types) {
+        longest_type = std::max(longest_type, type.type.size());
+    }
     std::size_t largest = 0;
     for (const CompiledRoute& route : routes_) {
         std::size_t size = route.response().fields.size();
         if (route.action() == config::Action::redirect) {
             size += 64 + route.config().redirect.location.size() + config_->limits.max_request_line +
                     config_->limits.max_field_size + redirect_note_limit;
+        }
+        if (route.action() == config::Action::static_files) {
+            // Validators, type, length, coding, range and Vary lines, Cache-Control, a
+            // Location as long as the request line (a directory's redirect).
+            size += 1024 + route.config().static_files.cache_control.size() + longest_type +
+                    config_->limits.max_request_line;
         }
         largest = std::max(largest, size);
     }
@@ -204,8 +230,17 @@ void Pipeline::respond(Exchange& exchange) const {
         case config::Action::respond: exchange.response = route->response(); return;
         case config::Action::redirect: route->redirect(exchange); return;
         case config::Action::proxy: break;
+        case config::Action::static_files: break;
     }
-    exchange.response = error_response(500);  // proxy routes do not come here
+    exchange.response = error_response(500);  // proxy and static routes do not come here
+}
+
+Pipeline::~Pipeline() {
+    for (const CompiledRoute& route : routes_) {
+        if (route.root_fd_ >= 0) {
+            ::close(route.root_fd_);
+        }
+    }
 }
 
 void Pipeline::run(Exchange& exchange) const {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "files/mime_types.h"
 #include "io/socket_address.h"
 #include "proxy/exchange.h"
 #include "proxy/route_matcher.h"
@@ -43,8 +44,15 @@ public:
     // For redirect routes: builds the response into exchange.scratch.
     void redirect(Exchange& exchange) const;
 
+    // For static routes: the root directory, opened (O_PATH) when the snapshot was built
+    // so that every file is opened beneath it; -1 when it could not be (503s).
+    int root_fd() const noexcept { return root_fd_; }
+    // For static routes: the response_headers operations' fields, serialized.
+    std::string_view static_fields() const noexcept { return fields_; }
+
 private:
     friend class Pipeline;
+    int root_fd_ = -1;
 
     const config::Route* route_;
     RouteMatcher matcher_;
@@ -61,9 +69,12 @@ public:
     explicit Pipeline(std::shared_ptr<const config::Config> config);
     Pipeline(const Pipeline&) = delete;
     Pipeline& operator=(const Pipeline&) = delete;
+    ~Pipeline();
 
     const config::Config& config() const noexcept { return *config_; }
     const std::vector<CompiledUpstream>& upstreams() const noexcept { return upstreams_; }
+    // The built-in types with [files].mime_types applied.
+    const files::MimeMap& mime_types() const noexcept { return mime_types_; }
 
     // Stage one: the first route that matches, in configuration order, or null.
     const CompiledRoute* match(const Request& request) const noexcept;
@@ -87,6 +98,7 @@ private:
     std::shared_ptr<const config::Config> config_;
     std::vector<CompiledRoute> routes_;
     std::vector<CompiledUpstream> upstreams_;
+    files::MimeMap mime_types_;
     std::size_t max_head_size_ = 0;
 };
 

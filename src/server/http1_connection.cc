@@ -126,9 +126,14 @@ io::Task<void> Http1Connection::run() {
             std::string_view input = received.buffer.bytes();
             ensure_parser();
             after = process(input);
-            while (after == After::flush || after == After::proxy) {
+            while (after == After::flush || after == After::proxy || after == After::static_file) {
                 if (after == After::proxy) {
                     after = co_await serve_proxy(received.buffer, input);
+                    if (after != After::read_more) {
+                        break;
+                    }
+                } else if (after == After::static_file) {
+                    after = co_await serve_static();
                     if (after != After::read_more) {
                         break;
                     }
@@ -232,7 +237,6 @@ Http1Connection::After Http1Connection::process(std::string_view& input) {
 }
 
 Http1Connection::After Http1Connection::on_message_done() {
-    ++requests_;
     const http1::RequestHead& head = parser_->head();
     proxy::Exchange exchange;
     exchange.request = proxy::Request{.method = head.method,
@@ -241,29 +245,54 @@ Http1Connection::After Http1Connection::on_message_done() {
                                       .query = head.query,
                                       .fields = head.fields};
     exchange.route = route_;
-    pipeline_->respond(exchange);
-    const bool close = !head.keep_alive || draining_;
+    if (route_ != nullptr && route_->action() == config::Action::static_files) {
+        // The cache answers most requests here, as cheaply as a fixed response; the rest
+        // (file I/O, bodies in pieces) go through serve_static.
+        proxy::StaticContext context;
+        if (worker_.static_files_for(pipeline_)->respond(exchange, context) == proxy::StaticFiles::Step::need_io ||
+            !exchange.segments.empty()) {
+            return After::static_file;
+        }
+    } else {
+        pipeline_->respond(exchange);
+    }
+    ++requests_;
     const bool head_only = head.method == "HEAD";
+    const bool close = !head.keep_alive || draining_;
     const ConnectionField connection = close ? ConnectionField::close
                                        : head.version == http1::Version::http10 ? ConnectionField::keep_alive
                                                                                 : ConnectionField::none;
     if (!exchange.scratch.empty()) {
-        // Built for this request (a redirect): it must go out from the send buffer, since
-        // the exchange dies here. process() keeps max_head_size free, which covers it.
+        // Built for this request (a redirect, a file's fields): it must go out from the
+        // send buffer, since the exchange dies here. process() keeps max_head_size free,
+        // which covers it.
         ensure_output();
         if (!out_.fits(head_size(exchange.response, worker_.date_line(), connection) +
-                       exchange.response.body.size())) {
+                       (exchange.body_owner ? 0 : exchange.response.body.size()))) {
             return on_failed(500);
         }
     }
     if (!append_response(exchange.response, head_only, connection)) {
         return on_failed(500);
     }
+    if (!large_body_.empty()) {
+        large_body_owner_ = std::move(exchange.body_owner);
+    }
+    return finish_request(exchange, head_only);
+}
+
+Http1Connection::After Http1Connection::finish_request(const proxy::Exchange& exchange, bool head_only) {
+    const http1::RequestHead& head = parser_->head();
     if (AccessLogFile::enabled()) {
+        std::uint64_t body_bytes = exchange.response.body.size();
+        for (const proxy::BodySegment& segment : exchange.segments) {
+            body_bytes += segment.fd >= 0 ? segment.length : segment.bytes.size();
+        }
         std::array<char, io::max_address_text> client{};
         worker_.access_log().append(peer().text(client), head, exchange.response.status,
-                                    head_only ? 0 : exchange.response.body.size());
+                                    head_only ? 0 : body_bytes);
     }
+    const bool close = !head.keep_alive || draining_;
     parser_->reset();
     if (close) {
         return After::close;
@@ -307,6 +336,7 @@ io::Task<bool> Http1Connection::flush() {
         ok = co_await send_all(large_body_, large_body_.size() >= zero_copy_threshold);
     }
     large_body_ = {};
+    large_body_owner_.reset();
     release_output();
     co_return ok;
 }
@@ -319,9 +349,13 @@ io::Task<bool> Http1Connection::send_all(std::string_view bytes, bool zero_copy)
         }
         int sent;
         if (zero_copy) {
-            // The body belongs to the pipeline snapshot, which the op keeps alive until the
-            // kernel's notification, however long a slow peer makes that.
-            io::SendZcOp op(worker_.reactor(), fd_, bytes, pipeline_);
+            // The body belongs to a cached file or to the pipeline snapshot, which the op
+            // keeps alive until the kernel's notification, however long a slow peer makes that.
+            std::shared_ptr<const void> owner = large_body_owner_;
+            if (!owner) {
+                owner = pipeline_;
+            }
+            io::SendZcOp op(worker_.reactor(), fd_, bytes, std::move(owner));
             inflight_send_ = op.target();
             sent = co_await op;
         } else {

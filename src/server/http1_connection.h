@@ -48,7 +48,7 @@ public:
 
 private:
     enum class Phase : std::uint8_t { idle, head, body, sending, lingering };
-    enum class After : std::uint8_t { read_more, flush, close, close_after_error, proxy };
+    enum class After : std::uint8_t { read_more, flush, close, close_after_error, proxy, static_file };
     friend class DownstreamBody;
     friend class DownstreamSink;
 
@@ -66,6 +66,13 @@ private:
     // caller's receive buffer and the unparsed rest of it, both replaced as the body
     // arrives) and the response back. The handler's state lives in its own frame.
     io::Task<After> serve_proxy(io::RecvBuffer& buffer, std::string_view& input);
+    // A static route whose answer needs file I/O, or is sent in pieces (ranges, files read
+    // as they go out): the whole request has been read.
+    io::Task<After> serve_static();
+    // Sends `length` bytes of `fd` from `offset`, read into the send slab piece by piece.
+    io::Task<bool> send_file_range(int fd, std::uint64_t offset, std::uint64_t length);
+    // Ends a request answered by on_message_done or serve_static: counts and logs it.
+    After finish_request(const proxy::Exchange& exchange, bool head_only);
     io::Task<void> linger();
     bool ensure_output();
     void release_output() noexcept;
@@ -84,6 +91,7 @@ private:
     io::Slab slab_;
     OutputBuffer out_;
     std::string_view large_body_;  // sent after out_ when it did not fit in the slab
+    std::shared_ptr<const void> large_body_owner_;  // keeps large_body_ alive; else the snapshot
     const io::Completion* inflight_send_ = nullptr;  // what a deadline cancels
     std::uint64_t requests_ = 0;
     std::uint64_t body_window_bytes_ = 0;

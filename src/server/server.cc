@@ -123,7 +123,7 @@ int Server::run() {
     auto pipeline = std::make_shared<const proxy::Pipeline>(config_);
     std::vector<std::future<std::string>> started;
     for (unsigned i = 0; i < worker_count_; ++i) {
-        workers_.push_back(std::make_unique<Worker>(i, pipeline, sockets_for(i, listeners_)));
+        workers_.push_back(std::make_unique<Worker>(i, worker_count_, pipeline, sockets_for(i, listeners_)));
         started.push_back(workers_.back()->start());
     }
     for (auto& result : started) {

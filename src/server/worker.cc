@@ -56,9 +56,9 @@ private:
     Worker& worker_;
 };
 
-Worker::Worker(unsigned index, std::shared_ptr<const proxy::Pipeline> pipeline,
+Worker::Worker(unsigned index, unsigned worker_count, std::shared_ptr<const proxy::Pipeline> pipeline,
                std::vector<ListenSocket> listeners)
-    : index_(index), pipeline_(std::move(pipeline)), initial_listeners_(std::move(listeners)) {}
+    : index_(index), worker_count_(worker_count), pipeline_(std::move(pipeline)), initial_listeners_(std::move(listeners)) {}
 
 Worker::~Worker() {
     join();
@@ -100,6 +100,7 @@ void Worker::thread_main(std::promise<std::string> started) {
     }
     drain_deadline_.reset();
     upstreams_.reset();
+    static_files_.reset();
     // The reactor stays until the Worker is destroyed: the main thread may still post to
     // its mailbox, which nobody reads any more.
     stopped_ = true;
@@ -188,6 +189,14 @@ void Worker::return_parser(std::unique_ptr<http1::RequestParser> parser,
         parser->reset();
         spare_parsers_.push_back(std::move(parser));
     }
+}
+
+const std::shared_ptr<proxy::StaticFiles>& Worker::static_files_for(
+    const std::shared_ptr<const proxy::Pipeline>& pipeline) {
+    if (!static_files_ || &static_files_->pipeline() != pipeline.get()) {
+        static_files_ = std::make_shared<proxy::StaticFiles>(*reactor_, pipeline, worker_count_);
+    }
+    return static_files_;
 }
 
 std::shared_ptr<proxy::UpstreamSet> Worker::upstreams_for(

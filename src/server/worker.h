@@ -14,6 +14,7 @@
 #include "io/acceptor.h"
 #include "io/reactor.h"
 #include "proxy/pipeline.h"
+#include "proxy/static_files.h"
 #include "proxy/upstream_group.h"
 #include "server/access_log.h"
 #include "server/date_cache.h"
@@ -32,7 +33,8 @@ struct ListenSocket {
 // post_* calls, which hand work over through the reactor's mailbox.
 class Worker {
 public:
-    Worker(unsigned index, std::shared_ptr<const proxy::Pipeline> pipeline,
+    // `worker_count`: how many workers share the process-wide budgets (the file cache).
+    Worker(unsigned index, unsigned worker_count, std::shared_ptr<const proxy::Pipeline> pipeline,
            std::vector<ListenSocket> listeners);
     Worker(const Worker&) = delete;
     Worker& operator=(const Worker&) = delete;
@@ -67,6 +69,9 @@ public:
     // A request holds the pointer until it ends, so a reload never pulls pools from under
     // it; the previous set's idle connections close when a new snapshot's set is made.
     std::shared_ptr<proxy::UpstreamSet> upstreams_for(const std::shared_ptr<const proxy::Pipeline>& pipeline);
+    // This worker's file cache and static-file state for `pipeline`, made on first use and
+    // replaced on reload (the cache goes with its snapshot). Held by a request until it ends.
+    const std::shared_ptr<proxy::StaticFiles>& static_files_for(const std::shared_ptr<const proxy::Pipeline>& pipeline);
 
 private:
     class DrainDeadline;
@@ -79,6 +84,7 @@ private:
     void abort_all() noexcept;
 
     unsigned index_;
+    unsigned worker_count_;
     std::shared_ptr<const proxy::Pipeline> pipeline_;
     std::vector<ListenSocket> initial_listeners_;
     std::unique_ptr<io::Reactor> reactor_;
@@ -88,6 +94,7 @@ private:
     // Declared after reactor_: destroyed first, on whichever thread destroys the Worker,
     // so thread_main resets it on the worker thread once the loop has ended.
     std::shared_ptr<proxy::UpstreamSet> upstreams_;
+    std::shared_ptr<proxy::StaticFiles> static_files_;
     DateCache dates_;
     AccessLog access_log_;
     Http1Connection* live_ = nullptr;
