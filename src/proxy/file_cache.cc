@@ -25,7 +25,8 @@ CachedFile::~CachedFile() {
 }
 
 std::uint64_t FileCache::cost_of(const std::string& key, const CachedFile& file) noexcept {
-    return entry_overhead + key.size() + file.body.capacity() + file.etag.size() + file.content_type.size();
+    return entry_overhead + key.size() + file.body.capacity() + file.etag.size() + file.content_type.size() +
+           file.fields_200.size();
 }
 
 FileCache::Lookup FileCache::find(const std::string& key, std::uint64_t now_ms) {

@@ -44,6 +44,9 @@ struct CachedFile {
     std::string etag;              // quoted, strong
     std::string last_modified;     // IMF-fixdate
     std::string content_type;
+    // The fields of a plain 200 for this representation, written when it was loaded, so
+    // that the common request (no preconditions, no Range) formats nothing.
+    std::string fields_200;
 
     bool is_file() const noexcept {
         return kind == Kind::memory || kind == Kind::mapped || kind == Kind::descriptor;

@@ -51,40 +51,85 @@ std::string_view sibling_suffix(std::string_view coding) noexcept {
     return c ? compress::suffix(*c) : std::string_view();
 }
 
-// A field's value; several lines of one name are joined with ", " (RFC 9110 §5.3) into
-// `storage`, as the precondition fields are lists.
-std::optional<std::string_view> field(const Request& request, std::string_view name, std::string& storage) {
-    std::optional<std::string_view> found;
-    for (const Field& f : request.fields) {
-        if (!util::iequals(f.name, name)) {
-            continue;
+}  // namespace
+
+// The request fields static serving reads, found in one pass over the head.
+struct RequestFacts {
+    std::optional<std::string_view> accept_encoding;
+    std::optional<std::string_view> if_match;
+    std::optional<std::string_view> if_none_match;
+    std::optional<std::string_view> if_modified_since;
+    std::optional<std::string_view> if_unmodified_since;
+    std::optional<std::string_view> if_range;
+    std::optional<std::string_view> range;
+    bool range_repeated = false;
+    bool has_conditions = false;
+    std::string joined[5];  // list fields sent on several lines, joined (rare)
+
+    explicit RequestFacts(std::span<const Field> fields) {
+        for (const Field& f : fields) {
+            const std::string_view name = f.name;
+            if (name.size() < 5) {
+                continue;
+            }
+            const char first = static_cast<char>(name[0] | 0x20);
+            if (first == 'a' && util::iequals(name, "accept-encoding")) {
+                add(accept_encoding, joined[0], f.value);
+            } else if (first == 'r' && util::iequals(name, "range")) {
+                range_repeated = range.has_value();
+                range = f.value;
+            } else if (first == 'i') {
+                if (util::iequals(name, "if-match")) {
+                    add(if_match, joined[1], f.value);
+                } else if (util::iequals(name, "if-none-match")) {
+                    add(if_none_match, joined[2], f.value);
+                } else if (util::iequals(name, "if-modified-since")) {
+                    add(if_modified_since, joined[3], f.value);  // repeated: an invalid date, ignored
+                } else if (util::iequals(name, "if-unmodified-since")) {
+                    add(if_unmodified_since, joined[4], f.value);
+                } else if (util::iequals(name, "if-range")) {
+                    if_range = f.value;
+                } else {
+                    continue;
+                }
+                has_conditions = true;
+            }
         }
-        if (!found) {
-            found = f.value;
-            continue;
+    }
+
+private:
+    // RFC 9110 §5.3: field lines of one name combine with ", ".
+    static void add(std::optional<std::string_view>& slot, std::string& storage, std::string_view value) {
+        if (!slot) {
+            slot = value;
+            return;
         }
         if (storage.empty()) {
-            storage.assign(*found);
+            storage.assign(*slot);
         }
         storage += ", ";
-        storage += f.value;
-        found = storage;
+        storage += value;
+        slot = storage;
     }
-    return found;
-}
+};
 
-// Range is a singleton field: a second one makes the request's ranges ambiguous, and an
-// ambiguous Range is ignored (the whole representation is a correct answer).
-std::optional<std::string_view> single_field(const Request& request, std::string_view name, bool& repeated) {
-    std::optional<std::string_view> found;
-    repeated = false;
-    for (const Field& f : request.fields) {
-        if (util::iequals(f.name, name)) {
-            repeated = found.has_value();
-            found = f.value;
-        }
+namespace {
+
+// A path with nothing to decode or resolve, which is most of them: it is its own
+// normalized form, and the general normalizer (which allocates) is skipped.
+bool is_plain_path(std::string_view path) noexcept {
+    if (path.empty() || path.front() != '/') {
+        return false;
     }
-    return found;
+    char previous = 0;
+    for (const char c : path) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte <= 0x20 || byte >= 0x7f || c == '%' || c == '\\' || (previous == '/' && (c == '/' || c == '.'))) {
+            return false;
+        }
+        previous = c;
+    }
+    return true;
 }
 
 void add_field(std::string& out, std::string_view name, std::string_view value) {
@@ -126,6 +171,34 @@ std::string href_escape(std::string_view name) {
         }
     }
     return out;
+}
+
+// Whether the answer for this file may depend on Accept-Encoding (then Vary says so).
+bool offers_codings(const config::StaticFiles& cfg, const CachedFile& identity) noexcept {
+    const bool compressible = identity.kind == CachedFile::Kind::memory && !cfg.compress.empty() &&
+                              identity.size >= cfg.compress_min_size && files::is_compressible(identity.content_type);
+    return !cfg.precompressed.empty() || compressible;
+}
+
+// The fields of a full 200, in the order the per-request path writes them too.
+void write_fields_200(CachedFile& file, const CompiledRoute& route, bool vary) {
+    std::string& fields = file.fields_200;
+    add_field(fields, "Content-Type", file.content_type);
+    add_field(fields, "Content-Length", std::to_string(file.size));
+    if (!file.content_coding.empty()) {
+        add_field(fields, "Content-Encoding", file.content_coding);
+    }
+    add_field(fields, "Accept-Ranges", "bytes");
+    add_field(fields, "ETag", file.etag);
+    add_field(fields, "Last-Modified", file.last_modified);
+    if (vary) {
+        add_field(fields, "Vary", "Accept-Encoding");
+    }
+    const std::string& cache_control = route.config().static_files.cache_control;
+    if (!cache_control.empty()) {
+        add_field(fields, "Cache-Control", cache_control);
+    }
+    fields += route.static_fields();
 }
 
 std::int64_t now_seconds() noexcept { return static_cast<std::int64_t>(std::time(nullptr)); }
@@ -171,13 +244,8 @@ bool StaticFiles::find(const std::string& key, CachedFilePtr& out, const StaticC
 const std::string& StaticFiles::key_for(const CompiledRoute& route, std::string_view relative,
                                         std::string_view variant) {
     key_.clear();
-    char id[2 * sizeof(std::uintptr_t)];
-    std::uintptr_t v = reinterpret_cast<std::uintptr_t>(&route);
-    for (char& c : id) {
-        c = "0123456789abcdef"[v & 15];
-        v >>= 4;
-    }
-    key_.append(id, sizeof id);
+    const CompiledRoute* id = &route;
+    key_.append(reinterpret_cast<const char*>(&id), sizeof id);  // fixed width: no separator needed
     key_ += '\x01';
     key_ += relative;
     key_ += '\x01';
@@ -213,22 +281,28 @@ StaticFiles::Step StaticFiles::respond(Exchange& exchange, StaticContext& contex
         rooted += path;
         path = rooted;
     }
-    const files::NormalizeResult normalized = files::normalize_request_path(path);
-    if (!normalized.is_ok()) {
-        answer_status(exchange, normalized.status);
-        return Step::answered;
+    files::NormalizeResult normalized;
+    std::string_view clean = path;
+    if (!is_plain_path(path)) {
+        normalized = files::normalize_request_path(path);
+        if (!normalized.is_ok()) {
+            answer_status(exchange, normalized.status);
+            return Step::answered;
+        }
+        if (cfg.dotfiles == config::Dotfiles::deny && files::is_dotfile_path(normalized.path)) {
+            return answer_missing(exchange, context);
+        }
+        clean = normalized.path;
     }
-    if (cfg.dotfiles == config::Dotfiles::deny && files::is_dotfile_path(normalized.path)) {
-        return answer_missing(exchange, context);
-    }
-    const std::string relative = normalized.path.substr(1);
+    const bool names_directory = clean.back() == '/';
+    const std::string_view relative = clean.substr(1);
     CachedFilePtr file;
     if (!find(key_for(route, relative, {}), file, context)) {
-        return need(context, StaticNeed::Kind::lookup, route, relative);
+        return need(context, StaticNeed::Kind::lookup, route, std::string(relative));
     }
     switch (file->kind) {
         case CachedFile::Kind::directory: {
-            if (!normalized.is_directory()) {
+            if (!names_directory) {
                 // RFC 3986 relative references in the page resolve against the slash form.
                 std::string& extra = exchange.scratch;
                 extra = "Location: ";
@@ -244,7 +318,7 @@ StaticFiles::Step StaticFiles::respond(Exchange& exchange, StaticContext& contex
                 return Step::answered;
             }
             for (const std::string& index : cfg.index) {
-                const std::string candidate = relative + index;
+                const std::string candidate = std::string(relative) + index;
                 CachedFilePtr index_file;
                 if (!find(key_for(route, candidate, {}), index_file, context)) {
                     return need(context, StaticNeed::Kind::lookup, route, candidate);
@@ -256,14 +330,17 @@ StaticFiles::Step StaticFiles::respond(Exchange& exchange, StaticContext& contex
             if (cfg.list_directories) {
                 CachedFilePtr listing;
                 if (!find(key_for(route, relative, "listing"), listing, context)) {
-                    return need(context, StaticNeed::Kind::listing, route, relative);
+                    return need(context, StaticNeed::Kind::listing, route, std::string(relative));
                 }
                 if (listing->is_file()) {
-                    answer_representation(exchange, Representation{.file = listing,
-                                                                   .content_type = listing->content_type,
-                                                                   .coding = {},
-                                                                   .vary = false,
-                                                                   .route = &route});
+                    const RequestFacts facts(request.fields);
+                    answer_representation(exchange,
+                                          Representation{.file = listing,
+                                                         .content_type = listing->content_type,
+                                                         .coding = {},
+                                                         .vary = false,
+                                                         .route = &route},
+                                          facts);
                     return Step::answered;
                 }
             }
@@ -300,13 +377,14 @@ StaticFiles::Step StaticFiles::answer_missing(Exchange& exchange, StaticContext&
     return Step::answered;
 }
 
-StaticFiles::Step StaticFiles::serve_file(Exchange& exchange, StaticContext& context, const std::string& relative,
+StaticFiles::Step StaticFiles::serve_file(Exchange& exchange, StaticContext& context, std::string_view relative,
                                           const CachedFilePtr& identity) {
     const CompiledRoute& route = *exchange.route;
     const config::StaticFiles& cfg = route.config().static_files;
     const bool compressible = identity->kind == CachedFile::Kind::memory && !cfg.compress.empty() &&
                               identity->size >= cfg.compress_min_size &&
                               files::is_compressible(identity->content_type);
+    // Kept in step with offers_codings(), which wrote the cached fields' Vary.
     // Codings we might send, in our order of preference: siblings first (made offline,
     // usually at the best level), then our own compression.
     std::array<std::string_view, 6> offered{};
@@ -327,8 +405,8 @@ StaticFiles::Step StaticFiles::serve_file(Exchange& exchange, StaticContext& con
     }
     Representation rep{.file = identity, .content_type = identity->content_type, .coding = {},
                        .vary = offered_count > 0, .route = &route};
-    std::string accept_storage;
-    const std::optional<std::string_view> accept = field(exchange.request, "accept-encoding", accept_storage);
+    const RequestFacts facts(exchange.request.fields);
+    const std::optional<std::string_view> accept = facts.accept_encoding;
     while (accept && offered_count > 0) {
         const files::EncodingChoice choice =
             files::choose_encoding(accept, std::span<const std::string_view>(offered.data(), offered_count));
@@ -339,7 +417,7 @@ StaticFiles::Step StaticFiles::serve_file(Exchange& exchange, StaticContext& con
         const bool precompressed = std::any_of(cfg.precompressed.begin(), cfg.precompressed.end(),
                                                [&](config::ContentCoding c) { return coding_name(c) == coding; });
         if (precompressed) {
-            const std::string sibling = relative + std::string(sibling_suffix(coding));
+            const std::string sibling = std::string(relative) + std::string(sibling_suffix(coding));
             CachedFilePtr file;
             if (!find(key_for(route, sibling, {}), file, context)) {
                 return need(context, StaticNeed::Kind::lookup, route, sibling);
@@ -360,7 +438,7 @@ StaticFiles::Step StaticFiles::serve_file(Exchange& exchange, StaticContext& con
             if (!known || variant->version.inode != identity->version.inode ||
                 variant->version.mtime_ns != identity->version.mtime_ns ||
                 variant->version.size != identity->version.size) {
-                need(context, StaticNeed::Kind::compress, route, relative);
+                need(context, StaticNeed::Kind::compress, route, std::string(relative));
                 context.need.source = identity;
                 context.need.coding = std::string(coding);
                 return Step::need_io;
@@ -376,7 +454,7 @@ StaticFiles::Step StaticFiles::serve_file(Exchange& exchange, StaticContext& con
         std::move(gone + 1, offered.begin() + offered_count, gone);
         --offered_count;
     }
-    answer_representation(exchange, rep);
+    answer_representation(exchange, rep, facts);
     return Step::answered;
 }
 
@@ -401,33 +479,31 @@ void StaticFiles::answer_status(Exchange& exchange, std::uint16_t status, std::s
                                  .has_content_length = page.has_content_length};
 }
 
-void StaticFiles::answer_representation(Exchange& exchange, const Representation& rep) {
+void StaticFiles::answer_representation(Exchange& exchange, const Representation& rep, const RequestFacts& facts) {
     const CachedFile& file = *rep.file;
     const config::Route& route = rep.route->config();
     const Request& request = exchange.request;
-    std::string if_match, if_none_match;
-    std::string unused;
-    files::ConditionalRequest conditional{.method = request.method,
-                                          .if_match = field(request, "if-match", if_match),
-                                          .if_none_match = field(request, "if-none-match", if_none_match),
-                                          .if_modified_since = field(request, "if-modified-since", unused),
-                                          .if_unmodified_since = {},
-                                          .if_range = {},
-                                          .now = 0};
-    std::string unused2, unused3;
-    conditional.if_unmodified_since = field(request, "if-unmodified-since", unused2);
-    conditional.if_range = field(request, "if-range", unused3);
-    const bool has_conditions = conditional.if_match || conditional.if_none_match ||
-                                conditional.if_modified_since || conditional.if_unmodified_since ||
-                                conditional.if_range;
-    if (has_conditions) {
-        conditional.now = now_seconds();
+    // A precompressed sibling was loaded as a file of its own type: its fields do not fit.
+    const bool own_fields = !file.fields_200.empty() && rep.coding == file.content_coding;
+    if (!facts.has_conditions && !facts.range && own_fields && file.kind != CachedFile::Kind::descriptor) {
+        // The common case: everything was written when the file was loaded.
+        exchange.body_owner = rep.file;
+        exchange.response = Response{.status = 200, .fields = file.fields_200, .body = file.bytes(),
+                                     .has_content_length = true};
+        return;
     }
-    const files::ConditionalOutcome outcome =
-        has_conditions ? files::evaluate_conditionals(
-                             conditional, files::Validators{.etag = file.etag, .last_modified = file.mtime_seconds})
-                       : files::ConditionalOutcome{.verdict = files::Precondition::proceed,
-                                                   .range_allowed = request.method == "GET"};
+    files::ConditionalOutcome outcome{.verdict = files::Precondition::proceed, .range_allowed = request.method == "GET"};
+    if (facts.has_conditions) {
+        const files::ConditionalRequest conditional{.method = request.method,
+                                                    .if_match = facts.if_match,
+                                                    .if_none_match = facts.if_none_match,
+                                                    .if_modified_since = facts.if_modified_since,
+                                                    .if_unmodified_since = facts.if_unmodified_since,
+                                                    .if_range = facts.if_range,
+                                                    .now = now_seconds()};
+        outcome = files::evaluate_conditionals(
+            conditional, files::Validators{.etag = file.etag, .last_modified = file.mtime_seconds});
+    }
     if (outcome.verdict == files::Precondition::failed) {
         answer_status(exchange, 412);
         return;
@@ -456,12 +532,8 @@ void StaticFiles::answer_representation(Exchange& exchange, const Representation
 
     std::uint16_t status = 200;
     files::RangeRequest ranges;
-    if (outcome.range_allowed) {
-        bool repeated = false;
-        const std::optional<std::string_view> range = single_field(request, "range", repeated);
-        if (range && !repeated) {
-            ranges = files::parse_range(range, file.size, pipeline_->config().files.max_ranges);
-        }
+    if (outcome.range_allowed && facts.range && !facts.range_repeated) {
+        ranges = files::parse_range(facts.range, file.size, pipeline_->config().files.max_ranges);
     }
     if (ranges.verdict == files::RangeVerdict::unsatisfiable || ranges.verdict == files::RangeVerdict::too_many) {
         std::string extra = "Content-Range: " + files::format_unsatisfied_range(file.size) + "\r\n";
@@ -630,6 +702,7 @@ io::Task<CachedFilePtr> StaticFiles::load_file(const StaticNeed& need) {
         file->fd = fd;
         file->kind = CachedFile::Kind::descriptor;
     }
+    write_fields_200(*file, route, offers_codings(cfg, *file));
     cache_.put(need.key, file, reactor_.now_ms());
     co_return file;
 }
@@ -655,6 +728,7 @@ CachedFilePtr StaticFiles::load_compressed(const StaticNeed& need) {
         variant->mtime_seconds = source.mtime_seconds;
         variant->content_type = source.content_type;
         variant->content_coding = need.coding;
+        write_fields_200(*variant, *need.route, true);
     }
     cache_.put(key_for(*need.route, need.relative_path, need.coding), variant, reactor_.now_ms());
     return variant;

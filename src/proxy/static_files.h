@@ -16,6 +16,8 @@
 
 namespace ringwall::proxy {
 
+struct RequestFacts;
+
 // What answering needs first: a name looked up on disk, a compressed variant made, or a
 // directory listed. Filled by StaticFiles::respond when it returns `need_io`.
 struct StaticNeed {
@@ -59,7 +61,7 @@ public:
 
 private:
     struct Representation;
-    Step serve_file(Exchange& exchange, StaticContext& context, const std::string& relative,
+    Step serve_file(Exchange& exchange, StaticContext& context, std::string_view relative,
                     const CachedFilePtr& file);
     Step answer_missing(Exchange& exchange, StaticContext& context);
     // The entry for `key` if known and fresh; else false, and the caller sets a need.
@@ -67,7 +69,7 @@ private:
     const std::string& key_for(const CompiledRoute& route, std::string_view relative, std::string_view variant);
     Step need(StaticContext& context, StaticNeed::Kind kind, const CompiledRoute& route, std::string relative);
     void answer_status(Exchange& exchange, std::uint16_t status, std::string_view extra_fields = {});
-    void answer_representation(Exchange& exchange, const Representation& rep);
+    void answer_representation(Exchange& exchange, const Representation& rep, const RequestFacts& facts);
     io::Task<CachedFilePtr> load_file(const StaticNeed& need);
     CachedFilePtr load_compressed(const StaticNeed& need);
     io::Task<CachedFilePtr> load_listing(const StaticNeed& need);
