@@ -488,8 +488,12 @@ void StaticFiles::answer_representation(Exchange& exchange, const Representation
     if (!facts.has_conditions && !facts.range && own_fields && file.kind != CachedFile::Kind::descriptor) {
         // The common case: everything was written when the file was loaded.
         exchange.body_owner = rep.file;
-        exchange.response = Response{.status = 200, .fields = file.fields_200, .body = file.bytes(),
-                                     .has_content_length = true};
+        exchange.response = Response{.status = 200, .fields = file.fields_200, .body = {}, .has_content_length = true};
+        if (file.kind == CachedFile::Kind::mapped) {
+            exchange.segments.push_back(BodySegment{.bytes = file.bytes(), .fd = -1, .offset = 0, .length = 0});
+        } else {
+            exchange.response.body = file.bytes();
+        }
         return;
     }
     files::ConditionalOutcome outcome{.verdict = files::Precondition::proceed, .range_allowed = request.method == "GET"};
@@ -595,7 +599,9 @@ void StaticFiles::answer_representation(Exchange& exchange, const Representation
     add_field(fields, "Accept-Ranges", "bytes");
     validators();
     const BodySegment piece = body_piece(offset, length);
-    if (piece.fd >= 0) {
+    // Mapped bytes go out as segments, which only the kernel reads: a copy made here could
+    // touch a page the file no longer has (truncated meanwhile) and die of SIGBUS.
+    if (piece.fd >= 0 || file.kind == CachedFile::Kind::mapped) {
         exchange.segments.push_back(piece);
         exchange.response = Response{.status = status, .fields = fields, .body = {}, .has_content_length = true};
     } else {
