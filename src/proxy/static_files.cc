@@ -155,6 +155,22 @@ std::string html_escape(std::string_view text) {
     return out;
 }
 
+// Percent-encodes what may not appear as is in a path (RFC 3986 pchar and '/').
+void append_path_escaped(std::string& out, std::string_view path) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    for (const unsigned char c : path) {
+        const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                           std::string_view("-._~!$&'()*+,;=:@/").find(static_cast<char>(c)) != std::string_view::npos;
+        if (plain) {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+}
+
 // Percent-encodes what may not appear as is in a path segment of an href.
 std::string href_escape(std::string_view name) {
     static constexpr char hex[] = "0123456789ABCDEF";
@@ -174,10 +190,17 @@ std::string href_escape(std::string_view name) {
 }
 
 // Whether the answer for this file may depend on Accept-Encoding (then Vary says so).
+// Files read into memory or through a descriptor (below mmap_threshold) are compressed
+// on the fly; mapped ones would have to be read whole in user space, where a truncation
+// is a SIGBUS, and are large enough to deserve compressing ahead of time.
+bool compresses_on_the_fly(const config::StaticFiles& cfg, const CachedFile& identity) noexcept {
+    return (identity.kind == CachedFile::Kind::memory || identity.kind == CachedFile::Kind::descriptor) &&
+           !cfg.compress.empty() && identity.size >= cfg.compress_min_size &&
+           files::is_compressible(identity.content_type);
+}
+
 bool offers_codings(const config::StaticFiles& cfg, const CachedFile& identity) noexcept {
-    const bool compressible = identity.kind == CachedFile::Kind::memory && !cfg.compress.empty() &&
-                              identity.size >= cfg.compress_min_size && files::is_compressible(identity.content_type);
-    return !cfg.precompressed.empty() || compressible;
+    return !cfg.precompressed.empty() || compresses_on_the_fly(cfg, identity);
 }
 
 // The fields of a full 200, in the order the per-request path writes them too.
@@ -303,18 +326,23 @@ StaticFiles::Step StaticFiles::respond(Exchange& exchange, StaticContext& contex
     switch (file->kind) {
         case CachedFile::Kind::directory: {
             if (!names_directory) {
-                // RFC 3986 relative references in the page resolve against the slash form.
-                std::string& extra = exchange.scratch;
-                extra = "Location: ";
-                extra += request.path;
+                // Built from the clean path, never the raw one: "//evil.example/x" must not
+                // become a Location naming another host.
+                std::string extra = "Location: ";
+                if (request.path.starts_with(strip) && !strip.empty()) {
+                    extra += strip;
+                    if (extra.back() == '/') {
+                        extra.pop_back();
+                    }
+                }
+                append_path_escaped(extra, clean);  // starts with '/'
                 extra += '/';
                 if (!request.query.empty()) {
                     extra += '?';
                     extra += request.query;
                 }
                 extra += "\r\n";
-                const std::string location = std::move(extra);
-                answer_status(exchange, 301, location);
+                answer_status(exchange, 301, extra);
                 return Step::answered;
             }
             for (const std::string& index : cfg.index) {
@@ -381,10 +409,7 @@ StaticFiles::Step StaticFiles::serve_file(Exchange& exchange, StaticContext& con
                                           const CachedFilePtr& identity) {
     const CompiledRoute& route = *exchange.route;
     const config::StaticFiles& cfg = route.config().static_files;
-    const bool compressible = identity->kind == CachedFile::Kind::memory && !cfg.compress.empty() &&
-                              identity->size >= cfg.compress_min_size &&
-                              files::is_compressible(identity->content_type);
-    // Kept in step with offers_codings(), which wrote the cached fields' Vary.
+    const bool compressible = compresses_on_the_fly(cfg, *identity);
     // Codings we might send, in our order of preference: siblings first (made offline,
     // usually at the best level), then our own compression.
     std::array<std::string_view, 6> offered{};
@@ -614,7 +639,7 @@ io::Task<void> StaticFiles::load(StaticContext& context) {
     CachedFilePtr file;
     switch (need.kind) {
         case StaticNeed::Kind::lookup: file = co_await load_file(need); break;
-        case StaticNeed::Kind::compress: file = load_compressed(need); break;
+        case StaticNeed::Kind::compress: file = co_await load_compressed(need); break;
         case StaticNeed::Kind::listing: file = co_await load_listing(need); break;
     }
     context.loaded.emplace_back(need.key, file);
@@ -713,14 +738,37 @@ io::Task<CachedFilePtr> StaticFiles::load_file(const StaticNeed& need) {
     co_return file;
 }
 
-CachedFilePtr StaticFiles::load_compressed(const StaticNeed& need) {
+io::Task<CachedFilePtr> StaticFiles::load_compressed(const StaticNeed& need) {
     const CachedFile& source = *need.source;
     auto variant = std::make_shared<CachedFile>();
     variant->version = source.version;
+    std::string read_body;
+    std::string_view input = source.body;
+    if (source.kind == CachedFile::Kind::descriptor) {
+        read_body.resize(source.size);
+        std::uint64_t done = 0;
+        while (done < source.size) {
+            const int n = co_await io::ReadOp(reactor_, source.fd, read_body.data() + done,
+                                              static_cast<std::uint32_t>(source.size - done), done);
+            if (n <= 0) {
+                break;
+            }
+            done += static_cast<std::uint64_t>(n);
+        }
+        if (done != source.size) {
+            read_body.clear();  // changed under us: no variant now; the next check reloads
+        }
+        input = read_body;
+    }
     const std::optional<compress::Coding> coding = compress_coding(need.coding);
     std::optional<std::string> body;
-    if (coding) {
-        body = compress::compress(*coding, source.body, compress::Level::cached);
+    if (coding && input.size() == source.size) {
+        // Small files are compressed once per worker and served from memory for long: the
+        // denser level pays. Larger ones get the fast level, as they hold the reactor.
+        const compress::Level level = source.size < pipeline_->config().files.cache_file_max
+                                          ? compress::Level::cached
+                                          : compress::Level::on_the_fly;
+        body = compress::compress(*coding, input, level);
     }
     // Not smaller: a variant that saves nothing is not worth a Content-Encoding.
     if (!body || body->size() >= source.size) {
@@ -737,7 +785,7 @@ CachedFilePtr StaticFiles::load_compressed(const StaticNeed& need) {
         write_fields_200(*variant, *need.route, true);
     }
     cache_.put(key_for(*need.route, need.relative_path, need.coding), variant, reactor_.now_ms());
-    return variant;
+    co_return variant;
 }
 
 io::Task<CachedFilePtr> StaticFiles::load_listing(const StaticNeed& need) {

@@ -71,7 +71,7 @@ private:
     void answer_status(Exchange& exchange, std::uint16_t status, std::string_view extra_fields = {});
     void answer_representation(Exchange& exchange, const Representation& rep, const RequestFacts& facts);
     io::Task<CachedFilePtr> load_file(const StaticNeed& need);
-    CachedFilePtr load_compressed(const StaticNeed& need);
+    io::Task<CachedFilePtr> load_compressed(const StaticNeed& need);
     io::Task<CachedFilePtr> load_listing(const StaticNeed& need);
 
     io::Reactor& reactor_;

@@ -341,8 +341,12 @@ io::Task<bool> Http1Connection::flush() {
     co_return ok;
 }
 
-io::Task<bool> Http1Connection::send_all(std::string_view bytes, bool zero_copy) {
-    while (!bytes.empty()) {
+io::Task<bool> Http1Connection::send_all(std::string_view all, bool zero_copy) {
+    // An SQE's length is 32 bits; a mapped file may be larger. The kernel sends what the
+    // socket takes per operation anyway, so pieces of 1 GiB cost nothing extra.
+    constexpr std::size_t max_piece = std::size_t{1} << 30;
+    while (!all.empty()) {
+        const std::string_view bytes = all.substr(0, max_piece);
         // A deadline may have fired between two sends, after its cancel found nothing.
         if (timed_out_ || aborted_) {
             co_return false;
@@ -367,8 +371,8 @@ io::Task<bool> Http1Connection::send_all(std::string_view bytes, bool zero_copy)
         if (sent <= 0) {
             co_return false;
         }
-        bytes.remove_prefix(static_cast<std::size_t>(sent));
-        if (!bytes.empty()) {
+        all.remove_prefix(static_cast<std::size_t>(sent));
+        if (!all.empty()) {
             enter_phase(Phase::sending);  // the send deadline measures lack of progress
         }
     }
