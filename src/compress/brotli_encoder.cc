@@ -9,11 +9,12 @@
 namespace ringwall::compress {
 namespace {
 
-// The smallest window that holds the whole input. The stream header announces it (WBITS,
-// RFC 7932 §9.1) and a decoder may reserve that much memory per response, so a 2 KiB file
-// should not make a phone reserve the 4 MiB of the library's default. A window that holds
-// the input loses nothing: no match can reach further back than the start.
-// A WBITS window is (1 << WBITS) - 16 bytes long (same section).
+// The smallest window that holds the whole input, a WBITS window being (1 << WBITS) - 16
+// bytes (RFC 7932 §9.1). The stream header announces it and a decoder may reserve that
+// much memory per response, so a 2 KiB file should not make a phone reserve the 4 MiB of
+// the library's default. The encoder picks its match finder by it too, which keeps the
+// higher qualities affordable (compress.cc). A window that holds the input loses nothing:
+// no match can reach further back than the start.
 int window_bits_for(std::size_t size) {
     int bits = BROTLI_MIN_WINDOW_BITS;
     while (bits < BROTLI_MAX_WINDOW_BITS && (std::size_t{1} << bits) - 16 < size) {

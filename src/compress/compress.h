@@ -14,7 +14,7 @@ namespace ringwall::compress {
 // compress.cc gives the level of each coding and the measurements behind it.
 enum class Level : std::uint8_t {
     on_the_fly,  // compressed for one response: a few ms per MiB
-    cached,      // compressed once and served from memory many times: tens of ms per MiB
+    cached,      // compressed once, served from memory many times: tens of ms per MiB
 };
 
 // Compresses `input` whole into one complete stream of `coding`: a gzip member (RFC 1952),
@@ -23,7 +23,7 @@ enum class Level : std::uint8_t {
 // that different workers cache are identical and a range request may be served by any.
 // Incompressible input grows by well under 1%; callers that cache decide whether a
 // variant is worth keeping. Runs on the calling thread for as long as the encoder needs
-// (about 40 ms for 1 MiB at Level::cached), so callers bound the input size.
+// (up to about 50 ms for 1 MiB of text at Level::cached), so callers bound the input size.
 // Returns nullopt when the library fails (allocation failure, or gzip above 4 GiB).
 std::optional<std::string> compress(Coding coding, std::string_view input, Level level);
 
