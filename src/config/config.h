@@ -237,6 +237,12 @@ struct MimeType {
     bool operator==(const MimeType&) const = default;
 };
 
+// How files of at least mmap_threshold bytes go out.
+enum class LargeFiles : std::uint8_t {
+    splice,          // page references through a pipe to the socket, as sendfile(2)
+    mmap_zero_copy,  // mapped, and sent with SEND_ZC from the mapping
+};
+
 // [files]: settings every static route of a process shares.
 struct Files {
     std::uint64_t cache_max_size = 64 * 1024 * 1024;  // cached files and compressed variants;
@@ -246,6 +252,7 @@ struct Files {
                                                       // always >= cache_file_max
     Duration revalidate{1'000};                       // a cached stat result is trusted this long
     std::uint32_t max_ranges = 16;                    // most byte ranges served for a request
+    LargeFiles large_files = LargeFiles::splice;
     std::vector<MimeType> mime_types;                 // in file order; extend and override the
                                                       // built-in map
 

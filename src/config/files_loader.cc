@@ -383,6 +383,12 @@ void load_files(Reader& in, const toml::table& table, const std::string& path, F
                            files.max_ranges = static_cast<std::uint32_t>(*n);
                        }
                    }},
+                  {"large_files",
+                   [&](const toml::node& v, const std::string& p) {
+                       if (auto mode = in.one_of(v, p, {"splice", "mmap_zero_copy"})) {
+                           files.large_files = *mode == "splice" ? LargeFiles::splice : LargeFiles::mmap_zero_copy;
+                       }
+                   }},
                   {"mime_types",
                    [&](const toml::node& v, const std::string& p) {
                        if (const toml::table* t = in.table(v, p)) {

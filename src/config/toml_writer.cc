@@ -102,6 +102,8 @@ void files_table(std::string& out, const Files& files) {
     line(out, "mmap_threshold", toml_string(format_size(files.mmap_threshold)));
     line(out, "revalidate", duration(files.revalidate));
     line(out, "max_ranges", std::to_string(files.max_ranges));
+    line(out, "large_files",
+         toml_string(files.large_files == LargeFiles::splice ? "splice" : "mmap_zero_copy"));
     std::string types = "{";
     for (std::size_t i = 0; i < files.mime_types.size(); ++i) {
         types += (i == 0 ? " " : ", ") + toml_string(files.mime_types[i].extension) + " = " +

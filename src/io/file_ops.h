@@ -73,4 +73,24 @@ private:
     std::uint64_t offset_;
 };
 
+// splice(2) between a file, a pipe and a socket: `length` bytes moved as page references,
+// never copied in user space. An offset of -1 means the descriptor's own (pipes, sockets).
+// Bytes moved (0 at end of file) or -errno.
+class SpliceOp final : public SingleShotOp {
+public:
+    SpliceOp(Reactor& reactor, int fd_in, std::int64_t offset_in, int fd_out, std::uint32_t length) noexcept
+        : SingleShotOp(reactor), fd_in_(fd_in), offset_in_(offset_in), fd_out_(fd_out), length_(length) {}
+    void await_suspend(std::coroutine_handle<> waiter) {
+        io_uring_sqe* sqe = prepare(waiter);
+        io_uring_prep_splice(sqe, fd_in_, offset_in_, fd_out_, -1, length_, SPLICE_F_MOVE);
+        bind(sqe);
+    }
+
+private:
+    int fd_in_;
+    std::int64_t offset_in_;
+    int fd_out_;
+    std::uint32_t length_;
+};
+
 }  // namespace ringwall::io

@@ -719,7 +719,7 @@ io::Task<CachedFilePtr> StaticFiles::load_file(const StaticNeed& need) {
         file->body.resize(done);
         file->size = done;
         file->kind = CachedFile::Kind::memory;
-    } else if (file->size >= settings.mmap_threshold) {
+    } else if (file->size >= settings.mmap_threshold && settings.large_files == config::LargeFiles::mmap_zero_copy) {
         void* map = ::mmap(nullptr, file->size, PROT_READ, MAP_SHARED, fd, 0);
         if (map == MAP_FAILED) {
             file->fd = fd;

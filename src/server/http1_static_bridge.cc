@@ -1,6 +1,9 @@
 // src/server/http1_static_bridge.cc: static files on an HTTP/1.1 connection when the answer
 // needs file I/O first, or goes out in pieces: byte ranges, and files read into the send
 // slab as they are sent.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "io/file_ops.h"
 #include "proxy/static_files.h"
 #include "server/http1_connection.h"
@@ -14,6 +17,8 @@ namespace {
 // compressed variant, and the fallback. More means the cache keeps losing what was just
 // loaded, which a bound turns into a 503 rather than a loop.
 constexpr int max_loads = 8;
+// What one splice moves; the kernel's default limit on a pipe's size (pipe-max-size).
+constexpr std::size_t splice_chunk = 1024 * 1024;
 
 }  // namespace
 
@@ -76,24 +81,46 @@ io::Task<Http1Connection::After> Http1Connection::serve_static() {
 }
 
 io::Task<bool> Http1Connection::send_file_range(int fd, std::uint64_t offset, std::uint64_t length) {
-    ensure_output();
-    const std::uint32_t capacity = slab_.capacity;
+    // File pages go to the socket by reference through a pipe, as sendfile(2) does: no
+    // copy in user space, and on loopback none in the kernel either (zero-copy sends are
+    // copied when delivered to a local socket).
+    int pipe_fds[2];
+    if (::pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) {
+        co_return false;
+    }
+    const int pipe_size = ::fcntl(pipe_fds[1], F_SETPIPE_SZ, static_cast<int>(splice_chunk));
+    const std::uint32_t chunk = pipe_size > 0 ? static_cast<std::uint32_t>(pipe_size) : 65536;
     bool ok = true;
     while (ok && length > 0) {
-        const auto want = static_cast<std::uint32_t>(std::min<std::uint64_t>(length, capacity));
-        const int n = co_await io::ReadOp(worker_.reactor(), fd, slab_.data, want, offset);
-        if (n <= 0) {
-            // The file shrank after its length went out in the head: the response cannot be
-            // completed, and only closing tells the client so.
+        if (timed_out_ || aborted_) {
             ok = false;
             break;
         }
-        enter_phase(Phase::sending);
-        ok = co_await send_all(std::string_view(slab_.data, static_cast<std::size_t>(n)), false);
-        offset += static_cast<std::uint64_t>(n);
-        length -= static_cast<std::uint64_t>(n);
+        const auto want = static_cast<std::uint32_t>(std::min<std::uint64_t>(length, chunk));
+        const int in = co_await io::SpliceOp(worker_.reactor(), fd, static_cast<std::int64_t>(offset), pipe_fds[1], want);
+        if (in <= 0) {
+            ok = false;  // the file shrank after its length went out in the head: only closing says so
+            break;
+        }
+        std::uint32_t left = static_cast<std::uint32_t>(in);
+        while (left > 0) {
+            enter_phase(Phase::sending);  // the send deadline measures lack of progress
+            io::SpliceOp out(worker_.reactor(), pipe_fds[0], -1, fd_, left);
+            inflight_send_ = &out;
+            const int sent = co_await out;
+            inflight_send_ = nullptr;
+            if (sent <= 0) {
+                ok = false;
+                break;
+            }
+            left -= static_cast<std::uint32_t>(sent);
+        }
+        offset += static_cast<std::uint64_t>(in);
+        length -= static_cast<std::uint64_t>(in);
     }
-    release_output();
+    disarm();
+    ::close(pipe_fds[0]);
+    ::close(pipe_fds[1]);
     co_return ok;
 }
 

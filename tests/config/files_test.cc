@@ -20,6 +20,7 @@ TEST(Files, FillDefaults) {
     EXPECT_EQ(files.mmap_threshold, 1u << 20);
     EXPECT_EQ(files.revalidate, Duration(1000));
     EXPECT_EQ(files.max_ranges, 16u);
+    EXPECT_EQ(files.large_files, LargeFiles::splice);
     EXPECT_TRUE(files.mime_types.empty());
     EXPECT_EQ(load_clean_with_tail("[files]\n").files, Files{});
 }
@@ -31,6 +32,7 @@ cache_file_max = "1MiB"
 mmap_threshold = "1MiB"
 revalidate = "250ms"
 max_ranges = 1000
+large_files = "mmap_zero_copy"
 [files.mime_types]
 WASM = "application/wasm"
 md = "text/markdown; charset=utf-8"
@@ -43,6 +45,7 @@ x_y-1 = "a/b ; q=\"x; y\\\"z\" ;r=1"
     EXPECT_EQ(files.mmap_threshold, 1u << 20);
     EXPECT_EQ(files.revalidate, Duration(250));
     EXPECT_EQ(files.max_ranges, 1000u);
+    EXPECT_EQ(files.large_files, LargeFiles::mmap_zero_copy);
     // In file order, extensions lowercase, types as written.
     EXPECT_EQ(files.mime_types, (std::vector<MimeType>{{"wasm", "application/wasm"},
                                                        {"md", "text/markdown; charset=utf-8"},
@@ -184,6 +187,13 @@ TEST(Files, ReportUnknownKeysWithSuggestions) {
                       "t.toml:5:1: files.revalidation: unknown key \"revalidation\""}));
     EXPECT_EQ(errors_with_tail("[file]\n"),
               Errors{"t.toml:1:2: file: unknown key \"file\"; did you mean \"files\"?"});
+}
+
+TEST(Files, RefusesAnUnknownWayToSendLargeFiles) {
+    const Errors errors = errors_with_tail("[files]\nlarge_files = \"sendfile\"\n");
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_NE(errors[0].find("files.large_files"), std::string::npos) << errors[0];
+    EXPECT_NE(errors[0].find("splice"), std::string::npos) << errors[0];
 }
 
 }  // namespace

@@ -349,6 +349,7 @@ cache_file_max = "64KiB"
 mmap_threshold = "1MiB"
 revalidate = "1s"
 max_ranges = 16
+large_files = "splice"
 mime_types = {}  # built-in types only
 
 [[listeners]]

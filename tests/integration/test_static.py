@@ -656,19 +656,19 @@ def main(t):
                          (directories, (port, files)), (dotfiles, (port, files)),
                          (compression, (port, files, features)), (sizes, (port, files)),
                          (revalidation, (port, server.dir)),
-                         (changing_files, (port, server.dir, "mapped"))])
+                         (changing_files, (port, server.dir, "spliced"))])
         t.check(server.is_running(), "server still running", server.log_tail())
 
-    # The same downloads with every large file read through a descriptor.
-    server = Server(config([static_route("/")], files={"mmap_threshold": "1GiB"}), name="static-fd")
-    os.makedirs(os.path.join(server.dir, "www"))
-    write(os.path.join(server.dir, "www"), "hello.txt", b"hello static\n")
+    # The same downloads with large files mapped and sent with zero-copy sends.
+    server = Server(config([static_route("/")], files={"large_files": "mmap_zero_copy"}), name="static-zc")
+    zc_files = build_tree(server.dir)
     with server.start():
-        run_sections(t, [(changing_files, (server.port, server.dir, "descriptor"))])
-        t.check(server.is_running(), "descriptor server still running", server.log_tail())
+        run_sections(t, [(sizes, (server.port, zc_files)),
+                         (changing_files, (server.port, server.dir, "mapped"))])
+        t.check(server.is_running(), "zero-copy server still running", server.log_tail())
 
     digests = {}
-    for label, files_cfg in (("mapped", None), ("descriptor", {"mmap_threshold": "8GiB"})):
+    for label, files_cfg in (("spliced", None), ("mapped", {"large_files": "mmap_zero_copy"})):
         server = Server(config([static_route("/")], files=files_cfg), name="static-5g")
         www = os.path.join(server.dir, "www")
         os.makedirs(www)
