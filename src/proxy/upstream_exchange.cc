@@ -107,12 +107,22 @@ io::Task<bool> send_pieces(Context& ctx, UpstreamConnection& connection, std::sp
             ++first;
             continue;
         }
-        msghdr message{};
-        message.msg_iov = &pieces[first];
-        message.msg_iovlen = pieces.size() - first;
-        io::SendMsgOp op(ctx.reactor, connection.fd(), &message);
-        deadline.watch(&op, left_ms(ctx, ms_of(ctx.group.config().timeouts.idle_read)));
-        const int sent = co_await op;
+        int sent;
+        const std::uint64_t limit_ms = left_ms(ctx, ms_of(ctx.group.config().timeouts.idle_read));
+        if (first + 1 == pieces.size()) {
+            // One piece (a request head): plain send skips importing a msghdr and iovec.
+            io::SendOp op(ctx.reactor, connection.fd(),
+                          std::string_view(static_cast<const char*>(pieces[first].iov_base), pieces[first].iov_len));
+            deadline.watch(&op, limit_ms);
+            sent = co_await op;
+        } else {
+            msghdr message{};
+            message.msg_iov = &pieces[first];
+            message.msg_iovlen = pieces.size() - first;
+            io::SendMsgOp op(ctx.reactor, connection.fd(), &message);
+            deadline.watch(&op, limit_ms);
+            sent = co_await op;
+        }
         deadline.disarm();
         if (sent <= 0) {
             co_return false;
