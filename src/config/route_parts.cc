@@ -188,10 +188,16 @@ std::string location_error(std::string_view location) {
         }
         const std::string_view name = location.substr(i + 1, close - i - 1);
         if (std::find(placeholders.begin(), placeholders.end(), name) == placeholders.end()) {
-            std::string message =
-                "unknown placeholder " + toml_string("{" + std::string(name) + "}");
+            // Built by appending: g++ 12 warns (-Wrestrict, falsely) on "{" + std::string(...).
+            std::string placeholder = "{";
+            placeholder += name;
+            placeholder += '}';
+            std::string message = "unknown placeholder " + toml_string(placeholder);
             if (auto hint = suggest(name, std::span(placeholders.data(), placeholders.size()))) {
-                message += "; did you mean " + toml_string("{" + std::string(*hint) + "}") + "?";
+                std::string suggestion = "{";
+                suggestion += *hint;
+                suggestion += '}';
+                message += "; did you mean " + toml_string(suggestion) + "?";
             }
             return message + " (placeholders: " + placeholder_list() + ")";
         }

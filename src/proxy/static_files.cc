@@ -189,18 +189,19 @@ std::string href_escape(std::string_view name) {
     return out;
 }
 
-// Whether the answer for this file may depend on Accept-Encoding (then Vary says so).
-// Files read into memory or through a descriptor (below mmap_threshold) are compressed
-// on the fly; mapped ones would have to be read whole in user space, where a truncation
-// is a SIGBUS, and are large enough to deserve compressing ahead of time.
-bool compresses_on_the_fly(const config::StaticFiles& cfg, const CachedFile& identity) noexcept {
+// Files below mmap_threshold are compressed on the fly: larger ones would be read whole
+// and compressed on the reactor, and are worth compressing ahead of time anyway.
+bool compresses_on_the_fly(const config::StaticFiles& cfg, const config::Files& settings,
+                           const CachedFile& identity) noexcept {
     return (identity.kind == CachedFile::Kind::memory || identity.kind == CachedFile::Kind::descriptor) &&
-           !cfg.compress.empty() && identity.size >= cfg.compress_min_size &&
-           files::is_compressible(identity.content_type);
+           identity.size < settings.mmap_threshold && !cfg.compress.empty() &&
+           identity.size >= cfg.compress_min_size && files::is_compressible(identity.content_type);
 }
 
-bool offers_codings(const config::StaticFiles& cfg, const CachedFile& identity) noexcept {
-    return !cfg.precompressed.empty() || compresses_on_the_fly(cfg, identity);
+// Whether the answer for this file may depend on Accept-Encoding (then Vary says so).
+bool offers_codings(const config::StaticFiles& cfg, const config::Files& settings,
+                    const CachedFile& identity) noexcept {
+    return !cfg.precompressed.empty() || compresses_on_the_fly(cfg, settings, identity);
 }
 
 // The fields of a full 200, in the order the per-request path writes them too.
@@ -409,7 +410,7 @@ StaticFiles::Step StaticFiles::serve_file(Exchange& exchange, StaticContext& con
                                           const CachedFilePtr& identity) {
     const CompiledRoute& route = *exchange.route;
     const config::StaticFiles& cfg = route.config().static_files;
-    const bool compressible = compresses_on_the_fly(cfg, *identity);
+    const bool compressible = compresses_on_the_fly(cfg, pipeline_->config().files, *identity);
     // Codings we might send, in our order of preference: siblings first (made offline,
     // usually at the best level), then our own compression.
     std::array<std::string_view, 6> offered{};
@@ -733,7 +734,7 @@ io::Task<CachedFilePtr> StaticFiles::load_file(const StaticNeed& need) {
         file->fd = fd;
         file->kind = CachedFile::Kind::descriptor;
     }
-    write_fields_200(*file, route, offers_codings(cfg, *file));
+    write_fields_200(*file, route, offers_codings(cfg, settings, *file));
     cache_.put(need.key, file, reactor_.now_ms());
     co_return file;
 }
