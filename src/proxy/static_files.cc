@@ -666,7 +666,9 @@ io::Task<CachedFilePtr> StaticFiles::load_file(const StaticNeed& need) {
                      : fd == -EMFILE || fd == -ENFILE || fd == -ENOMEM || fd == -EAGAIN || fd == -EBADF
                          ? CachedFile::Kind::unavailable
                          : CachedFile::Kind::missing;  // ENOENT, ENOTDIR, EXDEV, ELOOP, ENAMETOOLONG
-        cache_.put(need.key, file, reactor_.now_ms());
+        if (file->kind != CachedFile::Kind::unavailable) {
+            cache_.put(need.key, file, reactor_.now_ms());  // a lack of descriptors passes; don't remember it
+        }
         co_return file;
     }
     struct statx st {};
@@ -812,8 +814,15 @@ io::Task<CachedFilePtr> StaticFiles::load_listing(const StaticNeed& need) {
     // Directory reads have no io_uring operation; a listing is an opt-in, rarely hot page.
     DIR* dir = ::fdopendir(fd);
     std::vector<std::pair<std::string, bool>> names;  // name, is a directory
+    // A page, not a dump: a directory of millions of names must not build megabytes of HTML.
+    constexpr std::size_t max_listed = 10'000;
+    std::size_t unlisted = 0;
     if (dir != nullptr) {
         while (const dirent* entry = ::readdir(dir)) {
+            if (names.size() == max_listed) {
+                ++unlisted;
+                continue;
+            }
             const std::string_view name = entry->d_name;
             if (name == "." || name == ".." ||
                 (cfg.dotfiles == config::Dotfiles::deny && name.starts_with('.'))) {
@@ -837,7 +846,11 @@ io::Task<CachedFilePtr> StaticFiles::load_listing(const StaticNeed& need) {
         const std::string suffix = is_directory ? "/" : "";
         html += "<li><a href=\"" + href_escape(name) + suffix + "\">" + html_escape(name) + suffix + "</a></li>\n";
     }
-    html += "</ul></body></html>\n";
+    html += "</ul>\n";
+    if (unlisted > 0) {
+        html += "<p>" + std::to_string(unlisted) + " more entries not listed.</p>\n";
+    }
+    html += "</body></html>\n";
     listing->kind = CachedFile::Kind::memory;
     listing->size = html.size();
     listing->version = files::FileVersion{
