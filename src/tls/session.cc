@@ -1,0 +1,187 @@
+// src/tls/session.cc: driving one SSL object through memory BIOs.
+#include "tls/session.h"
+
+#include <openssl/err.h>
+
+#include <algorithm>
+
+namespace ringwall::tls {
+namespace {
+
+// Largest expansion of one record: 5 header bytes plus, for TLS 1.3, the inner content
+// type and a 16-byte tag, or for TLS 1.2 GCM an 8-byte explicit nonce and the tag.
+// Rounded up so a cipher we did not count cannot break the bound.
+constexpr std::size_t record_overhead = 64;
+constexpr std::size_t max_record_plaintext = 16 * 1024;  // RFC 8446 §5.1
+
+}  // namespace
+
+Session::Session(const ServerContext& context, const SessionLimits& limits)
+    : ssl_(SSL_new(context.initial_context())), limits_(limits) {
+    if (ssl_ == nullptr) {
+        fail("cannot create SSL");
+        return;
+    }
+    incoming_ = BIO_new(BIO_s_mem());
+    outgoing_ = BIO_new(BIO_s_mem());
+    if (incoming_ == nullptr || outgoing_ == nullptr) {
+        BIO_free(incoming_);
+        BIO_free(outgoing_);
+        incoming_ = outgoing_ = nullptr;
+        fail("cannot create BIO");
+        return;
+    }
+    // An empty memory BIO must mean "not yet", not end of stream.
+    BIO_set_mem_eof_return(incoming_, -1);
+    SSL_set_bio(ssl_.get(), incoming_, outgoing_);
+    SSL_set_accept_state(ssl_.get());
+}
+
+bool Session::fail(std::string_view fallback) {
+    failed_ = true;
+    if (failure_.empty()) {
+        failure_ = take_openssl_error(fallback);
+    } else {
+        ERR_clear_error();
+    }
+    return false;
+}
+
+void Session::feed_ciphertext(std::string_view bytes) {
+    if (failed_ || bytes.empty()) {
+        return;
+    }
+    // A memory BIO grows to hold anything; the caller bounds what it receives.
+    if (BIO_write(incoming_, bytes.data(), static_cast<int>(bytes.size())) !=
+        static_cast<int>(bytes.size())) {
+        fail("cannot buffer ciphertext");
+    }
+}
+
+HandshakeStep Session::handshake() {
+    if (failed_) {
+        return {HandshakeStatus::failed, failure_};
+    }
+    if (handshake_done_) {
+        return {HandshakeStatus::done, {}};
+    }
+    ERR_clear_error();
+    const int result = SSL_do_handshake(ssl_.get());
+    if (result == 1) {
+        handshake_done_ = true;
+        return {HandshakeStatus::done, {}};
+    }
+    const int error = SSL_get_error(ssl_.get(), result);
+    if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
+        return {HandshakeStatus::want_io, {}};
+    }
+    fail("handshake failed");
+    return {HandshakeStatus::failed, failure_};
+}
+
+ReadStep Session::read_plaintext(std::span<char> out) {
+    if (failed_ || !handshake_done_) {
+        return {ReadStatus::failed};
+    }
+    if (peer_closed_cleanly_) {
+        return {ReadStatus::closed};
+    }
+    if (out.empty()) {
+        return {ReadStatus::need_more};
+    }
+    ERR_clear_error();
+    std::size_t bytes = 0;
+    if (SSL_read_ex(ssl_.get(), out.data(), out.size(), &bytes) == 1) {
+        return {ReadStatus::data, bytes};
+    }
+    switch (SSL_get_error(ssl_.get(), 0)) {
+    case SSL_ERROR_WANT_READ:
+    case SSL_ERROR_WANT_WRITE:
+        return {ReadStatus::need_more};
+    case SSL_ERROR_ZERO_RETURN:
+        peer_closed_cleanly_ = true;
+        return {ReadStatus::closed};
+    default:
+        fail("cannot read record");
+        return {ReadStatus::failed};
+    }
+}
+
+std::size_t Session::write_plaintext(std::string_view bytes) {
+    if (failed_ || !handshake_done_ || (SSL_get_shutdown(ssl_.get()) & SSL_SENT_SHUTDOWN)) {
+        return 0;
+    }
+    std::size_t taken = 0;
+    // One record per SSL_write, sized so its ciphertext still fits under the bound.
+    while (taken < bytes.size()) {
+        const std::size_t pending = pending_ciphertext();
+        if (pending + record_overhead >= limits_.max_pending_ciphertext) {
+            break;
+        }
+        const std::size_t room = limits_.max_pending_ciphertext - pending - record_overhead;
+        const std::size_t chunk =
+            std::min({bytes.size() - taken, room, max_record_plaintext});
+        ERR_clear_error();
+        std::size_t written = 0;
+        if (SSL_write_ex(ssl_.get(), bytes.data() + taken, chunk, &written) != 1) {
+            fail("cannot write record");
+            break;
+        }
+        taken += written;
+    }
+    return taken;
+}
+
+std::size_t Session::pending_ciphertext() const noexcept {
+    return outgoing_ == nullptr ? 0 : BIO_ctrl_pending(outgoing_);
+}
+
+std::size_t Session::take_ciphertext(std::string& out) {
+    const std::size_t pending = pending_ciphertext();
+    if (pending == 0) {
+        return 0;
+    }
+    const std::size_t start = out.size();
+    out.resize(start + pending);
+    const int read = BIO_read(outgoing_, out.data() + start, static_cast<int>(pending));
+    const std::size_t got = read > 0 ? static_cast<std::size_t>(read) : 0;
+    out.resize(start + got);
+    return got;
+}
+
+bool Session::shutdown() {
+    if (ssl_ == nullptr || failed_ || !handshake_done_) {
+        return false;
+    }
+    ERR_clear_error();
+    // 0 means "sent ours, the peer's not seen yet", which is all we ask for.
+    if (SSL_shutdown(ssl_.get()) < 0) {
+        return fail("cannot send close_notify");
+    }
+    return true;
+}
+
+std::string_view Session::alpn() const noexcept {
+    if (ssl_ == nullptr) {
+        return {};
+    }
+    const unsigned char* name = nullptr;
+    unsigned int len = 0;
+    SSL_get0_alpn_selected(ssl_.get(), &name, &len);
+    return name == nullptr ? std::string_view() :
+                             std::string_view(reinterpret_cast<const char*>(name), len);
+}
+
+std::string_view Session::server_name() const noexcept {
+    if (ssl_ == nullptr) {
+        return {};
+    }
+    const char* name = SSL_get_servername(ssl_.get(), TLSEXT_NAMETYPE_host_name);
+    return name == nullptr ? std::string_view() : std::string_view(name);
+}
+
+int Session::protocol_version() const noexcept {
+    return handshake_done_ ? SSL_version(ssl_.get()) : 0;
+}
+
+}  // namespace ringwall::tls

@@ -1,0 +1,95 @@
+// src/tls/session.h: one server-side TLS connection over memory BIOs, sans-I/O: the
+// caller moves ciphertext between the socket and the session, plaintext to and from it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "tls/openssl_handles.h"
+#include "tls/server_context.h"
+
+namespace ringwall::tls {
+
+struct SessionLimits {
+    // Outgoing ciphertext the session holds before the caller must take it. Application
+    // data respects it exactly; a handshake flight (certificate chain) or an alert is
+    // written whole, so the bound must exceed the largest chain to be meaningful.
+    std::size_t max_pending_ciphertext = 64 * 1024;
+};
+
+enum class HandshakeStatus : std::uint8_t { done, want_io, failed };
+
+struct HandshakeStep {
+    HandshakeStatus status;
+    std::string_view reason;  // set for failed; valid while the session lives
+};
+
+enum class ReadStatus : std::uint8_t {
+    data,       // `bytes` > 0 were copied out
+    need_more,  // feed more ciphertext (and send what take_ciphertext returns)
+    closed,     // the peer sent close_notify: a clean end of the stream
+    failed,     // bad record, or the transport ended without close_notify
+};
+
+struct ReadStep {
+    ReadStatus status;
+    std::size_t bytes = 0;
+};
+
+// One connection, one thread. After any failure every call fails again.
+class Session {
+public:
+    // `context` must outlive the session.
+    Session(const ServerContext& context, const SessionLimits& limits);
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    // Appends received ciphertext; it is copied, so `bytes` may be reused at once.
+    void feed_ciphertext(std::string_view bytes);
+
+    // Advances the handshake with what was fed. After want_io or done, call
+    // take_ciphertext: a flight or alert may be waiting. After failed, too: the alert
+    // telling the client why is there.
+    HandshakeStep handshake();
+
+    // Decrypts into `out`. Only after the handshake is done; `failed` before.
+    ReadStep read_plaintext(std::span<char> out);
+
+    // Encrypts as much of `bytes` as fits under max_pending_ciphertext and returns how
+    // much it took (0 when full, before the handshake is done, after shutdown or failure).
+    std::size_t write_plaintext(std::string_view bytes);
+
+    // Appends all pending ciphertext to `out` and returns its size.
+    std::size_t take_ciphertext(std::string& out);
+    std::size_t pending_ciphertext() const noexcept;
+
+    // Queues close_notify (take_ciphertext sends it). We do not wait for the peer's
+    // (RFC 8446 §6.1 lets us close after sending ours). False if it could not be queued.
+    bool shutdown();
+
+    // Empty until negotiated; views live as long as the session.
+    std::string_view alpn() const noexcept;
+    std::string_view server_name() const noexcept;
+    // Wire version, e.g. 0x0304 for TLS 1.3; 0 before the handshake is done.
+    int protocol_version() const noexcept;
+    bool is_handshake_done() const noexcept { return handshake_done_; }
+    bool peer_closed_cleanly() const noexcept { return peer_closed_cleanly_; }
+    std::string_view failure_reason() const noexcept { return failure_; }
+
+private:
+    bool fail(std::string_view fallback);
+
+    SslHandle ssl_;
+    BIO* incoming_ = nullptr;  // owned by ssl_
+    BIO* outgoing_ = nullptr;  // owned by ssl_
+    SessionLimits limits_;
+    std::string failure_;
+    bool handshake_done_ = false;
+    bool peer_closed_cleanly_ = false;
+    bool failed_ = false;
+};
+
+}  // namespace ringwall::tls
