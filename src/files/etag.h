@@ -12,6 +12,8 @@ struct FileVersion {
     std::uint64_t inode = 0;
     std::uint64_t size = 0;
     std::int64_t mtime_ns = 0;  // nanoseconds since the epoch
+
+    friend bool operator==(const FileVersion&, const FileVersion&) = default;
 };
 
 // "\"<mtime_ns>-<size>-<inode>\"", each in lowercase hex without leading zeros (a

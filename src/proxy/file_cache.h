@@ -76,9 +76,6 @@ public:
     // The file was checked and has not changed.
     void mark_checked(const std::string& key, std::uint64_t now_ms);
 
-    std::uint64_t bytes() const noexcept { return bytes_; }
-    std::size_t entries() const noexcept { return index_.size(); }
-
 private:
     struct Node {
         std::string key;

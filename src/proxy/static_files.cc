@@ -155,12 +155,14 @@ std::string html_escape(std::string_view text) {
     return out;
 }
 
-// Percent-encodes what may not appear as is in a path (RFC 3986 pchar and '/').
-void append_path_escaped(std::string& out, std::string_view path) {
+// Appends `text` percent-encoded, leaving as is RFC 3986's unreserved characters and
+// those in `also_plain`.
+void append_escaped(std::string& out, std::string_view text, std::string_view also_plain) {
     static constexpr char hex[] = "0123456789ABCDEF";
-    for (const unsigned char c : path) {
+    for (const unsigned char c : text) {
         const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                           std::string_view("-._~!$&'()*+,;=:@/").find(static_cast<char>(c)) != std::string_view::npos;
+                           c == '-' || c == '.' || c == '_' || c == '~' ||
+                           also_plain.find(static_cast<char>(c)) != std::string_view::npos;
         if (plain) {
             out += static_cast<char>(c);
         } else {
@@ -171,22 +173,26 @@ void append_path_escaped(std::string& out, std::string_view path) {
     }
 }
 
-// Percent-encodes what may not appear as is in a path segment of an href.
-std::string href_escape(std::string_view name) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (const unsigned char c : name) {
-        const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                           c == '-' || c == '.' || c == '_' || c == '~';
-        if (plain) {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
+// A path keeps RFC 3986's other pchar characters and '/'.
+constexpr std::string_view path_plain = "!$&'()*+,;=:@/";
+
+// Beneath the root, whatever the name holds: ".." and symlinks that leave it, absolute
+// symlinks and /proc-style magic links all fail with EXDEV or ELOOP.
+open_how beneath_root(const config::StaticFiles& cfg, std::uint64_t flags) noexcept {
+    open_how how{};
+    how.flags = flags;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+    if (cfg.symlinks == config::Symlinks::deny) {
+        how.resolve |= RESOLVE_NO_SYMLINKS;
     }
-    return out;
+    return how;
+}
+
+files::FileVersion version_of(const struct statx& st) noexcept {
+    return files::FileVersion{
+        .inode = st.stx_ino,
+        .size = st.stx_size,
+        .mtime_ns = static_cast<std::int64_t>(st.stx_mtime.tv_sec) * 1'000'000'000 + st.stx_mtime.tv_nsec};
 }
 
 // Files below mmap_threshold are compressed on the fly: larger ones would be read whole
@@ -336,7 +342,7 @@ StaticFiles::Step StaticFiles::respond(Exchange& exchange, StaticContext& contex
                         extra.pop_back();
                     }
                 }
-                append_path_escaped(extra, clean);  // starts with '/'
+                append_escaped(extra, clean, path_plain);  // starts with '/'
                 extra += '/';
                 if (!request.query.empty()) {
                     extra += '?';
@@ -461,9 +467,7 @@ StaticFiles::Step StaticFiles::serve_file(Exchange& exchange, StaticContext& con
         if (on_the_fly) {
             CachedFilePtr variant;
             const bool known = find(key_for(route, relative, coding), variant, context);
-            if (!known || variant->version.inode != identity->version.inode ||
-                variant->version.mtime_ns != identity->version.mtime_ns ||
-                variant->version.size != identity->version.size) {
+            if (!known || variant->version != identity->version) {
                 need(context, StaticNeed::Kind::compress, route, std::string(relative));
                 context.need.source = identity;
                 context.need.coding = std::string(coding);
@@ -650,14 +654,7 @@ io::Task<CachedFilePtr> StaticFiles::load_file(const StaticNeed& need) {
     const CompiledRoute& route = *need.route;
     const config::StaticFiles& cfg = route.config().static_files;
     const config::Files& settings = pipeline_->config().files;
-    open_how how{};
-    how.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
-    // Beneath the root, whatever the name holds: ".." and symlinks that leave it, absolute
-    // symlinks and /proc-style magic links all fail with EXDEV or ELOOP.
-    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-    if (cfg.symlinks == config::Symlinks::deny) {
-        how.resolve |= RESOLVE_NO_SYMLINKS;
-    }
+    const open_how how = beneath_root(cfg, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     const std::string path = need.relative_path.empty() ? std::string(".") : need.relative_path;
     auto file = std::make_shared<CachedFile>();
     const int fd = co_await io::OpenAt2Op(reactor_, route.root_fd(), path.c_str(), how);
@@ -678,15 +675,11 @@ io::Task<CachedFilePtr> StaticFiles::load_file(const StaticNeed& need) {
         file->kind = CachedFile::Kind::unavailable;
         co_return file;
     }
-    file->version = files::FileVersion{
-        .inode = st.stx_ino,
-        .size = st.stx_size,
-        .mtime_ns = static_cast<std::int64_t>(st.stx_mtime.tv_sec) * 1'000'000'000 + st.stx_mtime.tv_nsec};
+    file->version = version_of(st);
     file->mtime_seconds = st.stx_mtime.tv_sec;
     // Unchanged since it was cached: keep its bytes, mapping or descriptor.
     const FileCache::Lookup old = cache_.find(need.key, reactor_.now_ms());
-    if (old.file && old.file->kind != CachedFile::Kind::missing && old.file->version.inode == file->version.inode &&
-        old.file->version.size == file->version.size && old.file->version.mtime_ns == file->version.mtime_ns) {
+    if (old.file && old.file->kind != CachedFile::Kind::missing && old.file->version == file->version) {
         ::close(fd);
         cache_.mark_checked(need.key, reactor_.now_ms());
         co_return old.file;
@@ -794,12 +787,7 @@ io::Task<CachedFilePtr> StaticFiles::load_compressed(const StaticNeed& need) {
 io::Task<CachedFilePtr> StaticFiles::load_listing(const StaticNeed& need) {
     const CompiledRoute& route = *need.route;
     const config::StaticFiles& cfg = route.config().static_files;
-    open_how how{};
-    how.flags = O_RDONLY | O_CLOEXEC | O_DIRECTORY;
-    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-    if (cfg.symlinks == config::Symlinks::deny) {
-        how.resolve |= RESOLVE_NO_SYMLINKS;
-    }
+    const open_how how = beneath_root(cfg, O_RDONLY | O_CLOEXEC | O_DIRECTORY);
     const std::string path = need.relative_path.empty() ? std::string(".") : need.relative_path;
     auto listing = std::make_shared<CachedFile>();
     const int fd = co_await io::OpenAt2Op(reactor_, route.root_fd(), path.c_str(), how);
@@ -844,7 +832,9 @@ io::Task<CachedFilePtr> StaticFiles::load_listing(const StaticNeed& need) {
     }
     for (const auto& [name, is_directory] : names) {
         const std::string suffix = is_directory ? "/" : "";
-        html += "<li><a href=\"" + href_escape(name) + suffix + "\">" + html_escape(name) + suffix + "</a></li>\n";
+        html += "<li><a href=\"";
+        append_escaped(html, name, {});
+        html += suffix + "\">" + html_escape(name) + suffix + "</a></li>\n";
     }
     html += "</ul>\n";
     if (unlisted > 0) {
@@ -853,10 +843,7 @@ io::Task<CachedFilePtr> StaticFiles::load_listing(const StaticNeed& need) {
     html += "</body></html>\n";
     listing->kind = CachedFile::Kind::memory;
     listing->size = html.size();
-    listing->version = files::FileVersion{
-        .inode = st.stx_ino,
-        .size = st.stx_size,
-        .mtime_ns = static_cast<std::int64_t>(st.stx_mtime.tv_sec) * 1'000'000'000 + st.stx_mtime.tv_nsec};
+    listing->version = version_of(st);
     listing->mtime_seconds = st.stx_mtime.tv_sec;
     listing->etag = files::make_encoded_etag(files::make_etag(listing->version), "listing");
     listing->last_modified = files::format_http_date(listing->mtime_seconds);

@@ -57,8 +57,6 @@ public:
     // context.loaded.
     io::Task<void> load(StaticContext& context);
 
-    FileCache& cache() noexcept { return cache_; }
-
 private:
     struct Representation;
     Step serve_file(Exchange& exchange, StaticContext& context, std::string_view relative,

@@ -61,7 +61,6 @@ public:
 
     std::array<Direction, 2> directions{};
     bool stopped = false;
-    bool idle_fired = false;
 
 private:
     void on_expire() noexcept override {
@@ -70,7 +69,6 @@ private:
             reactor_.arm(*this, idle_ms_ - idle_for);  // traffic since: wait out the rest
             return;
         }
-        idle_fired = true;
         stop_all();
     }
 
@@ -137,7 +135,6 @@ io::Task<TunnelResult> run_tunnel(io::Reactor& reactor, TunnelEnd client, Tunnel
     co_await copy_loop(state, state.directions[0]);
     co_await state.join();
     state.disarm();
-    result.idle_timeout = state.idle_fired;
     co_return result;
 }
 

@@ -34,7 +34,6 @@ protected:
 struct TunnelResult {
     std::uint64_t client_to_backend = 0;  // bytes
     std::uint64_t backend_to_client = 0;
-    bool idle_timeout = false;  // ended because nothing moved for `idle_ms`
 };
 
 // Copies until both directions have ended. A direction whose source closes half-closes its

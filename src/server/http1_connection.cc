@@ -193,11 +193,7 @@ Http1Connection::After Http1Connection::process(std::string_view& input) {
                 return After::read_more;
             case http1::Progress::head_done: {
                 const http1::RequestHead& head = parser_->head();
-                route_ = pipeline_->match(proxy::Request{.method = head.method,
-                                                         .authority = head.authority,
-                                                         .path = head.path,
-                                                         .query = head.query,
-                                                         .fields = head.fields});
+                route_ = pipeline_->match(request_of(head));
                 const bool proxied = route_ != nullptr && route_->is_proxy();
                 in_body_ = head.framing != http1::BodyFraming::none;
                 const bool body_expected =
@@ -236,14 +232,25 @@ Http1Connection::After Http1Connection::process(std::string_view& input) {
     }
 }
 
+proxy::Request Http1Connection::request_of(const http1::RequestHead& head) noexcept {
+    return proxy::Request{.method = head.method,
+                          .authority = head.authority,
+                          .path = head.path,
+                          .query = head.query,
+                          .fields = head.fields};
+}
+
+ConnectionField Http1Connection::connection_field(const http1::RequestHead& head) const noexcept {
+    if (!head.keep_alive || draining_) {
+        return ConnectionField::close;
+    }
+    return head.version == http1::Version::http10 ? ConnectionField::keep_alive : ConnectionField::none;
+}
+
 Http1Connection::After Http1Connection::on_message_done() {
     const http1::RequestHead& head = parser_->head();
     proxy::Exchange exchange;
-    exchange.request = proxy::Request{.method = head.method,
-                                      .authority = head.authority,
-                                      .path = head.path,
-                                      .query = head.query,
-                                      .fields = head.fields};
+    exchange.request = request_of(head);
     exchange.route = route_;
     if (route_ != nullptr && route_->action() == config::Action::static_files) {
         // The cache answers most requests here, as cheaply as a fixed response; the rest
@@ -258,10 +265,7 @@ Http1Connection::After Http1Connection::on_message_done() {
     }
     ++requests_;
     const bool head_only = head.method == "HEAD";
-    const bool close = !head.keep_alive || draining_;
-    const ConnectionField connection = close ? ConnectionField::close
-                                       : head.version == http1::Version::http10 ? ConnectionField::keep_alive
-                                                                                : ConnectionField::none;
+    const ConnectionField connection = connection_field(head);
     if (!exchange.scratch.empty()) {
         // Built for this request (a redirect, a file's fields): it must go out from the
         // send buffer, since the exchange dies here. process() keeps max_head_size free,
@@ -292,7 +296,7 @@ Http1Connection::After Http1Connection::finish_request(const proxy::Exchange& ex
         worker_.access_log().append(peer().text(client), head, exchange.response.status,
                                     head_only ? 0 : body_bytes);
     }
-    const bool close = !head.keep_alive || draining_;
+    const bool close = connection_field(head) == ConnectionField::close;
     parser_->reset();
     if (close) {
         return After::close;

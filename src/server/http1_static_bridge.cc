@@ -28,11 +28,7 @@ io::Task<Http1Connection::After> Http1Connection::serve_static() {
     }
     const http1::RequestHead& head = parser_->head();
     proxy::Exchange exchange;
-    exchange.request = proxy::Request{.method = head.method,
-                                      .authority = head.authority,
-                                      .path = head.path,
-                                      .query = head.query,
-                                      .fields = head.fields};
+    exchange.request = request_of(head);
     exchange.route = route_;
     const std::shared_ptr<proxy::StaticFiles> files_holder = worker_.static_files_for(pipeline_);
     proxy::StaticFiles& files = *files_holder;
@@ -50,10 +46,7 @@ io::Task<Http1Connection::After> Http1Connection::serve_static() {
     }
     ++requests_;
     const bool head_only = head.method == "HEAD";
-    const bool close = !head.keep_alive || draining_;
-    const ConnectionField connection = close ? ConnectionField::close
-                                       : head.version == http1::Version::http10 ? ConnectionField::keep_alive
-                                                                                : ConnectionField::none;
+    const ConnectionField connection = connection_field(head);
     ensure_output();
     if (!append_response(exchange.response, head_only, connection)) {
         co_return on_failed(500);
