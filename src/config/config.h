@@ -35,6 +35,22 @@ struct Limits {
     bool operator==(const Limits&) const = default;
 };
 
+// SETTINGS we send and the defences of every HTTP/2 connection.
+struct Http2 {
+    std::uint32_t max_concurrent_streams = 128;
+    std::uint32_t initial_window_size = 256 * 1024;  // per stream, for request bodies
+    std::uint32_t max_frame_size = 16 * 1024;
+    std::uint32_t max_header_list_size = 32 * 1024;
+    std::uint32_t max_continuations = 8;     // CONTINUATION frames per header block
+    std::uint32_t stream_reset_burst = 1000;  // RST_STREAM token bucket: burst, then per second
+    std::uint32_t stream_reset_rate = 33;
+    std::uint32_t max_outbound_ack = 1000;    // SETTINGS/PING ACKs queued before we give up
+    std::uint32_t max_settings = 32;          // entries in one SETTINGS frame
+    std::uint32_t max_glitches = 100;         // tolerated protocol misbehaviour per connection
+
+    bool operator==(const Http2&) const = default;
+};
+
 struct Timeouts {
     Duration header{10'000};     // first byte of a request to the end of its head (408)
     Duration keepalive{75'000};  // idle between requests
@@ -46,11 +62,38 @@ struct Timeouts {
     bool operator==(const Timeouts&) const = default;
 };
 
+struct TlsCertificate {
+    std::string chain;          // PEM, leaf first; relative to the working directory
+    std::string key;            // PEM private key of the leaf
+    std::string ocsp_response;  // DER OCSP response stapled as it is; empty: none
+
+    bool operator==(const TlsCertificate&) const = default;
+};
+
+enum class ClientVerify : std::uint8_t { off, optional, required };
+
+struct ListenerTls {
+    // The first is the default for an unknown or absent server name.
+    std::vector<TlsCertificate> certificates;
+    bool min_tls13 = false;                 // min_version = "1.3"; else "1.2"
+    Duration handshake_timeout{10'000};
+    bool session_tickets = true;
+    Duration ticket_key_rotation{3'600'000};  // a key encrypts this long, decrypts twice as long
+    std::uint32_t session_cache_size = 20'480;  // server-side cache entries; 0 disables it
+    std::string client_ca;                  // PEM CA bundle for client certificates
+    ClientVerify client_verify = ClientVerify::off;
+
+    bool operator==(const ListenerTls&) const = default;
+};
+
 struct Listener {
     std::string address;  // as written, e.g. "127.0.0.1:8080", "[::1]:8080", ":8080"
     std::string host;     // "127.0.0.1", "::1"; empty means every address (IPv6 dual-stack)
     std::uint16_t port = 0;
     std::uint32_t backlog = 4096;
+    // TLS: offer h2 in ALPN. Plain: accept h2c from clients that start with the preface.
+    bool http2 = true;
+    std::optional<ListenerTls> tls;
 
     bool operator==(const Listener&) const = default;
 };
@@ -266,6 +309,7 @@ struct Config {
     Limits limits;
     Timeouts timeouts;
     Files files;
+    Http2 http2;
     std::vector<Listener> listeners;
     std::vector<Upstream> upstreams;
     std::vector<Route> routes;

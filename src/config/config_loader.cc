@@ -12,6 +12,7 @@
 
 #include "config/config.h"
 #include "config/files_loader.h"
+#include "config/tls_loader.h"
 #include "config/listen_address.h"
 #include "config/reader.h"
 #include "config/route_loader.h"
@@ -182,6 +183,18 @@ std::optional<toml::source_region> load_listener(Reader& in, const toml::table& 
                            listener.backlog = static_cast<std::uint32_t>(*n);
                        }
                    }},
+                  {"http2",
+                   [&](const toml::node& v, const std::string& p) {
+                       if (auto b = in.boolean(v, p)) {
+                           listener.http2 = *b;
+                       }
+                   }},
+                  {"tls",
+                   [&](const toml::node& v, const std::string& p) {
+                       if (const toml::table* t = in.table(v, p)) {
+                           load_listener_tls(in, *t, p, listener.tls.emplace());
+                       }
+                   }},
               });
     if (!table.contains("address")) {
         in.error(table.source(), child_path(path, "address"),
@@ -253,6 +266,12 @@ Config load_root(Reader& in, const toml::table& root) {
              [&](const toml::node& v, const std::string& p) {
                  if (const toml::table* t = in.table(v, p)) {
                      load_files(in, *t, p, config.files);
+                 }
+             }},
+            {"http2",
+             [&](const toml::node& v, const std::string& p) {
+                 if (const toml::table* t = in.table(v, p)) {
+                     load_http2(in, *t, p, config.http2);
                  }
              }},
             {"listeners",

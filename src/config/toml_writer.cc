@@ -230,6 +230,46 @@ std::string listen_address(const Listener& listener) {
     return (v6 ? "[" + listener.host + "]" : listener.host) + ":" + std::to_string(listener.port);
 }
 
+void listener_tls(std::string& out, const ListenerTls& tls) {
+    out += "[listeners.tls]\ncertificates = [";
+    for (std::size_t i = 0; i < tls.certificates.size(); ++i) {
+        const TlsCertificate& cert = tls.certificates[i];
+        out += i == 0 ? "\n" : "";
+        out += "  { chain = " + toml_string(cert.chain) + ", key = " + toml_string(cert.key);
+        if (!cert.ocsp_response.empty()) {
+            out += ", ocsp_response = " + toml_string(cert.ocsp_response);
+        }
+        out += " },\n";
+    }
+    out += "]\n";
+    line(out, "min_version", tls.min_tls13 ? "\"1.3\"" : "\"1.2\"");
+    line(out, "handshake_timeout", duration(tls.handshake_timeout));
+    line(out, "session_tickets", tls.session_tickets ? "true" : "false");
+    line(out, "ticket_key_rotation", duration(tls.ticket_key_rotation));
+    line(out, "session_cache_size", std::to_string(tls.session_cache_size));
+    if (!tls.client_ca.empty()) {
+        line(out, "client_ca", toml_string(tls.client_ca));
+    }
+    const char* verify = tls.client_verify == ClientVerify::required   ? "\"required\""
+                         : tls.client_verify == ClientVerify::optional ? "\"optional\""
+                                                                        : "\"off\"";
+    line(out, "client_verify", verify);
+}
+
+void http2_table(std::string& out, const Http2& h2) {
+    out += "\n[http2]\n";
+    line(out, "max_concurrent_streams", std::to_string(h2.max_concurrent_streams));
+    line(out, "initial_window_size", toml_string(format_size(h2.initial_window_size)));
+    line(out, "max_frame_size", toml_string(format_size(h2.max_frame_size)));
+    line(out, "max_header_list_size", toml_string(format_size(h2.max_header_list_size)));
+    line(out, "max_continuations", std::to_string(h2.max_continuations));
+    line(out, "stream_reset_burst", std::to_string(h2.stream_reset_burst));
+    line(out, "stream_reset_rate", std::to_string(h2.stream_reset_rate));
+    line(out, "max_outbound_ack", std::to_string(h2.max_outbound_ack));
+    line(out, "max_settings", std::to_string(h2.max_settings));
+    line(out, "max_glitches", std::to_string(h2.max_glitches));
+}
+
 }  // namespace
 
 std::string to_toml(const Config& config) {
@@ -263,11 +303,16 @@ std::string to_toml(const Config& config) {
     line(out, "graceful_shutdown", toml_string(format_duration(timeouts.graceful_shutdown)));
 
     files_table(out, config.files);
+    http2_table(out, config.http2);
 
     for (const Listener& listener : config.listeners) {
         out += "\n[[listeners]]\n";
         line(out, "address", toml_string(listen_address(listener)));
         line(out, "backlog", std::to_string(listener.backlog));
+        line(out, "http2", listener.http2 ? "true" : "false");
+        if (listener.tls) {
+            listener_tls(out, *listener.tls);
+        }
     }
 
     for (const Upstream& u : config.upstreams) {

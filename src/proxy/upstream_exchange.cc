@@ -271,7 +271,7 @@ io::Task<AttemptOutcome> attempt(Context& ctx, std::size_t backend, http1::Respo
                                  UpstreamRequestInput{.head = &head,
                                                       .route = &rq.route->config(),
                                                       .client_address = rq.client_address,
-                                                      .scheme = "http",
+                                                      .scheme = rq.scheme,
                                                       .fallback_host = target.key,
                                                       .framing = framing,
                                                       .content_length = head.content_length,

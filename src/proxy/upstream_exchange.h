@@ -19,6 +19,7 @@ struct ForwardRequest {
     const CompiledRoute* route = nullptr;
     const http1::RequestHead* head = nullptr;  // valid until the call completes
     std::string_view client_address;
+    std::string_view scheme = "http";  // how the client reached us: X-Forwarded-Proto
     RequestBody* body = nullptr;
     ResponseSink* sink = nullptr;
     // Set by codecs that can hand their connection over after a 101 (HTTP/1.1); null

@@ -86,7 +86,7 @@ void AccessLogFile::write(std::string_view lines) noexcept {
 }
 
 void AccessLog::append(std::string_view client_address, const http1::RequestHead& head,
-                       std::uint16_t status, std::uint64_t body_bytes) {
+                       std::uint16_t status, std::uint64_t body_bytes, std::string_view protocol) {
     const std::time_t now = std::time(nullptr);
     std::tm tm{};
     ::gmtime_r(&now, &tm);
@@ -99,7 +99,13 @@ void AccessLog::append(std::string_view client_address, const http1::RequestHead
     pending_ += head.method;
     pending_ += ' ';
     pending_ += head.target;
-    pending_ += head.version == http1::Version::http11 ? " HTTP/1.1\" " : " HTTP/1.0\" ";
+    if (!protocol.empty()) {
+        pending_ += ' ';
+        pending_ += protocol;
+        pending_ += "\" ";
+    } else {
+        pending_ += head.version == http1::Version::http11 ? " HTTP/1.1\" " : " HTTP/1.0\" ";
+    }
     pending_ += std::to_string(status);
     pending_ += ' ';
     pending_ += std::to_string(body_bytes);

@@ -23,9 +23,10 @@ public:
 // 127.0.0.1 - - [25/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 20 "-" "curl/8.0"
 class AccessLog {
 public:
-    // `client_address` as PeerAddress::text() gives it; "" is logged as "-".
+    // `client_address` as PeerAddress::text() gives it; "" is logged as "-". `protocol`
+    // overrides the head's HTTP/1 version ("HTTP/2.0", as nginx logs it).
     void append(std::string_view client_address, const http1::RequestHead& head, std::uint16_t status,
-                std::uint64_t body_bytes);
+                std::uint64_t body_bytes, std::string_view protocol = {});
     // Writes what the turn produced in one write(2). Called by the reactor's turn hook.
     void flush() noexcept;
 

@@ -9,6 +9,7 @@
 #include "io/ops.h"
 #include "util/log.h"
 #include "server/access_log.h"
+#include "server/http2_connection.h"
 #include "server/worker.h"
 
 namespace ringwall::server {
@@ -16,6 +17,9 @@ namespace ringwall::server {
 namespace {
 
 constexpr std::string_view continue_response = "HTTP/1.1 100 Continue\r\n\r\n";
+// RFC 9113 §3.4: what a client with prior knowledge of HTTP/2 sends first. Its first line
+// is not a valid HTTP/1.1 request, so seeing it cannot misread one.
+constexpr std::string_view http2_preface_line = "PRI * HTTP/2.0\r\n";
 // Kernel guidance: zero-copy pays off above roughly 10 KiB per send.
 constexpr std::size_t zero_copy_threshold = 16 * 1024;
 // After an error we read and drop what the client still sends, so that closing does not
@@ -25,8 +29,8 @@ constexpr std::size_t linger_max_bytes = 1024 * 1024;
 
 }  // namespace
 
-Http1Connection::Http1Connection(Worker& worker, int fd)
-    : worker_(worker), fd_(fd), recv_(worker.reactor(), fd) {
+Http1Connection::Http1Connection(Worker& worker, int fd, std::shared_ptr<const ListenerRole> role)
+    : worker_(worker), fd_(fd), recv_(worker.reactor(), fd), role_(std::move(role)) {
     worker_.link(*this);
 }
 
@@ -36,8 +40,8 @@ Http1Connection::~Http1Connection() {
     worker_.unlink(*this);
 }
 
-io::Task<void> serve_http1(Worker& worker, int fd) {
-    Http1Connection connection(worker, fd);
+io::Task<void> serve_http1(Worker& worker, int fd, std::shared_ptr<const ListenerRole> role) {
+    Http1Connection connection(worker, fd, std::move(role));
     try {
         co_await connection.run();
     } catch (const std::exception& e) {
@@ -53,6 +57,7 @@ void Http1Connection::enter_phase(Phase phase) noexcept {
     const config::Timeouts& timeouts = pipeline_->config().timeouts;
     std::chrono::milliseconds delay{0};
     switch (phase) {
+        case Phase::handshake: delay = role_->handshake_timeout; break;
         case Phase::idle: delay = requests_ == 0 ? timeouts.header : timeouts.keepalive; break;
         case Phase::head: delay = timeouts.header; break;
         case Phase::body: delay = timeouts.body; break;
@@ -83,6 +88,10 @@ void Http1Connection::on_expire() noexcept {
 }
 
 void Http1Connection::begin_drain() noexcept {
+    if (http2_ != nullptr) {
+        http2_->begin_drain();
+        return;
+    }
     draining_ = true;
     if (phase_ == Phase::idle) {
         recv_.interrupt();
@@ -91,6 +100,10 @@ void Http1Connection::begin_drain() noexcept {
 
 void Http1Connection::abort() noexcept {
     aborted_ = true;
+    if (http2_ != nullptr) {
+        http2_->abort();
+        return;
+    }
     if (inflight_send_ != nullptr) {
         worker_.reactor().cancel(inflight_send_);
     } else {
@@ -100,13 +113,22 @@ void Http1Connection::abort() noexcept {
 
 io::Task<void> Http1Connection::run() {
     pipeline_ = worker_.pipeline();
+    if (role_->tls) {
+        if (!co_await start_tls()) {
+            co_return;
+        }
+        if (tls_->session().alpn() == "h2") {
+            co_await serve_http2({});
+            co_return;
+        }
+    }
     enter_phase(Phase::idle);
     bool error_close = false;
     for (;;) {
         if (draining_ && phase_ == Phase::idle) {
             break;
         }
-        io::RecvResult received = co_await recv_.next();
+        io::RecvResult received = co_await receive();
         After after = After::read_more;
         if (received.kind == io::RecvResult::Kind::interrupted) {
             if (aborted_) {
@@ -124,6 +146,13 @@ io::Task<void> Http1Connection::run() {
             break;
         } else {
             std::string_view input = received.buffer.bytes();
+            // Three bytes tell "PRI" from every HTTP/1.1 method a client may start with.
+            if (requests_ == 0 && role_->http2 && !tls_ && (parser_ == nullptr || !parser_->has_started()) &&
+                input.size() >= 3 &&
+                input.starts_with(http2_preface_line.substr(0, std::min(input.size(), http2_preface_line.size())))) {
+                co_await serve_http2(input);
+                break;
+            }
             ensure_parser();
             after = process(input);
             while (after == After::flush || after == After::proxy || after == After::static_file) {
@@ -162,6 +191,9 @@ io::Task<void> Http1Connection::run() {
                                                     : Phase::head;
         if (wanted == Phase::idle) {
             release_parser();
+            if (tls_) {
+                tls_->release_buffers();
+            }
         }
         if (wanted != phase_) {
             enter_phase(wanted);
@@ -172,7 +204,39 @@ io::Task<void> Http1Connection::run() {
     }
 }
 
+io::Task<io::RecvResult> Http1Connection::receive() {
+    if (tls_) {
+        co_return co_await tls_->next(inflight_send_);
+    }
+    co_return co_await recv_.next();
+}
+
+io::Task<void> Http1Connection::serve_http2(std::string_view initial) {
+    disarm();
+    release_parser();
+    std::array<char, io::max_address_text> client{};
+    Http2Connection connection(worker_, fd_, recv_, tls_.get(), std::string(peer().text(client)));
+    http2_ = &connection;
+    co_await connection.run(initial);
+    http2_ = nullptr;
+}
+
+io::Task<bool> Http1Connection::start_tls() {
+    tls_ = std::make_unique<TlsStream>(worker_.reactor(), fd_, recv_, role_->tls);
+    enter_phase(Phase::handshake);
+    const bool ok = co_await tls_->handshake(inflight_send_);
+    disarm();
+    timed_out_ = false;
+    co_return ok && !aborted_;
+}
+
 io::Task<void> Http1Connection::finish() {
+    // close_notify tells the client the last response was whole; not after a failure or
+    // a deadline, when the peer may not be reading at all.
+    if (tls_ && tls_->session().is_handshake_done() && !aborted_ && !timed_out_) {
+        enter_phase(Phase::sending);
+        co_await tls_->close_notify(inflight_send_);
+    }
     disarm();
     co_await recv_.close();
     release_output();
@@ -356,7 +420,12 @@ io::Task<bool> Http1Connection::send_all(std::string_view all, bool zero_copy) {
             co_return false;
         }
         int sent;
-        if (zero_copy) {
+        if (tls_) {
+            // Sealed in pieces so that the send deadline measures progress, as below.
+            constexpr std::size_t tls_piece = 256 * 1024;
+            const std::string_view piece = bytes.substr(0, tls_piece);
+            sent = co_await tls_->send(piece, inflight_send_) ? static_cast<int>(piece.size()) : -1;
+        } else if (zero_copy) {
             // The body belongs to a cached file or to the pipeline snapshot, which the op
             // keeps alive until the kernel's notification, however long a slow peer makes that.
             std::shared_ptr<const void> owner = large_body_owner_;
@@ -409,6 +478,15 @@ io::Task<bool> Http1Connection::send_vectored(std::span<iovec> pieces) {
             break;
         }
         enter_phase(Phase::sending);  // the send deadline measures lack of progress
+        if (tls_) {
+            const std::string_view piece(static_cast<const char*>(pieces[first].iov_base), pieces[first].iov_len);
+            if (!co_await tls_->send(piece, inflight_send_)) {
+                ok = false;
+                break;
+            }
+            ++first;
+            continue;
+        }
         msghdr message{};
         message.msg_iov = &pieces[first];
         message.msg_iovlen = pieces.size() - first;

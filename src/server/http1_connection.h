@@ -16,18 +16,21 @@
 #include "io/task.h"
 #include "io/timer_wheel.h"
 #include "proxy/pipeline.h"
+#include "server/listener_role.h"
 #include "server/response_writer.h"
+#include "server/tls_stream.h"
 
 namespace ringwall::server {
 
 class Worker;
+class Http2Connection;
 
 // Lives in the frame of the coroutine serving it and belongs to one worker thread for
 // life. An idle keep-alive connection holds no receive or send memory: buffers are lent
 // while bytes are being parsed or sent, and the parser's arena is freed between requests.
 class Http1Connection final : private io::Timer {
 public:
-    Http1Connection(Worker& worker, int fd);
+    Http1Connection(Worker& worker, int fd, std::shared_ptr<const ListenerRole> role);
     Http1Connection(const Http1Connection&) = delete;
     Http1Connection& operator=(const Http1Connection&) = delete;
     ~Http1Connection();
@@ -47,7 +50,7 @@ public:
     Http1Connection* next_live = nullptr;
 
 private:
-    enum class Phase : std::uint8_t { idle, head, body, sending, lingering };
+    enum class Phase : std::uint8_t { handshake, idle, head, body, sending, lingering };
     enum class After : std::uint8_t { read_more, flush, close, close_after_error, proxy, static_file };
     friend class DownstreamBody;
     friend class DownstreamSink;
@@ -78,6 +81,15 @@ private:
     // Ends a request answered by on_message_done or serve_static: counts and logs it.
     After finish_request(const proxy::Exchange& exchange, bool head_only);
     io::Task<void> linger();
+    // The next received bytes: straight from the socket, or decrypted.
+    io::Task<io::RecvResult> receive();
+    // TLS: runs the handshake under its own deadline; false when the connection is over.
+    io::Task<bool> start_tls();
+    // Hands the connection to HTTP/2 (ALPN h2, or the h2c preface in `initial`) for the
+    // rest of its life.
+    io::Task<void> serve_http2(std::string_view initial);
+    // Sends `length` bytes of `fd` from `offset` through TLS: read, sealed, sent.
+    io::Task<bool> send_file_range_tls(int fd, std::uint64_t offset, std::uint64_t length);
     bool ensure_output();
     void release_output() noexcept;
     void ensure_parser();
@@ -88,6 +100,9 @@ private:
     Worker& worker_;
     int fd_;
     io::RecvStream recv_;
+    std::shared_ptr<const ListenerRole> role_;
+    std::unique_ptr<TlsStream> tls_;  // null on plain listeners
+    Http2Connection* http2_ = nullptr;  // while serve_http2 runs: where drain and abort go
     std::shared_ptr<const proxy::Pipeline> pipeline_;  // the snapshot this request runs on
     const proxy::CompiledRoute* route_ = nullptr;       // matched at head_done
     // Held only while a request is being read; idle connections give it back to the worker.
@@ -109,6 +124,6 @@ private:
 };
 
 // The task a worker spawns per accepted socket.
-io::Task<void> serve_http1(Worker& worker, int fd);
+io::Task<void> serve_http1(Worker& worker, int fd, std::shared_ptr<const ListenerRole> role);
 
 }  // namespace ringwall::server

@@ -43,7 +43,7 @@ public:
                     buffer_.release();
                     input_ = {};
                     c_.enter_phase(Http1Connection::Phase::body);
-                    io::RecvResult received = co_await c_.recv_.next();
+                    io::RecvResult received = co_await c_.receive();
                     c_.disarm();
                     if (received.kind == io::RecvResult::Kind::interrupted) {
                         // Our body deadline: 408. Shutdown or a drain notice: give up quietly.
@@ -241,9 +241,12 @@ io::Task<Http1Connection::After> Http1Connection::serve_proxy(io::RecvBuffer& bu
                                         .route = route_,
                                         .head = &head,
                                         .client_address = client_address.empty() ? "unknown" : client_address,
+                                        .scheme = tls_ ? "https" : "http",
                                         .body = &body,
                                         .sink = &sink,
-                                        .tunnel = &body};
+                                        // A tunnel relays socket bytes; over TLS they would
+                                        // need sealing both ways, so upgrades are not offered.
+                                        .tunnel = tls_ ? nullptr : &body};
     const proxy::ForwardResult result = co_await proxy::forward(request);
     ++requests_;
     if (AccessLogFile::enabled()) {

@@ -86,7 +86,9 @@ std::string Server::open_listeners(const config::Config& config, std::map<std::s
 std::vector<ListenSocket> Server::sockets_for(unsigned worker, const std::map<std::string, ListenerGroup>& groups) const {
     std::vector<ListenSocket> out;
     for (const auto& [key, group] : groups) {
-        out.push_back(ListenSocket{key, group.fds[worker]});
+        const auto role = roles_.by_key.find(key);
+        out.push_back(ListenSocket{key, group.fds[worker],
+                                   role != roles_.by_key.end() ? role->second : std::make_shared<const ListenerRole>()});
     }
     return out;
 }
@@ -116,9 +118,20 @@ int Server::run() {
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     ::signal(SIGPIPE, SIG_IGN);
 
+    roles_ = build_listener_roles(*config_);
+    if (!roles_.error.empty()) {
+        RINGWALL_LOG(error, config_->source + ": " + roles_.error);
+        return 1;
+    }
     if (std::string error = open_listeners(*config_, listeners_); !error.empty()) {
         RINGWALL_LOG(error, error);
         return 1;
+    }
+    if (std::any_of(config_->listeners.begin(), config_->listeners.end(),
+                    [](const config::Listener& l) { return l.tls.has_value(); }) &&
+        !kernel_tls_available()) {
+        RINGWALL_LOG(info, "kernel TLS is not available (no \"tls\" in net.ipv4.tcp_available_ulp); "
+                           "records are encrypted in user space");
     }
     auto pipeline = std::make_shared<const proxy::Pipeline>(config_);
     std::vector<std::future<std::string>> started;
@@ -186,6 +199,13 @@ void Server::reload() {
     if (effective_workers(loaded.config->workers) != worker_count_) {
         RINGWALL_LOG(warn, "reload: a new worker count takes effect at the next restart");
     }
+    ListenerRoles roles = build_listener_roles(*loaded.config);
+    if (!roles.error.empty()) {
+        RINGWALL_LOG(error, "reload failed: " + loaded.config->source + ": " + roles.error +
+                                "; keeping the running configuration");
+        sd_notify("READY=1");
+        return;
+    }
     std::map<std::string, ListenerGroup> added;
     if (std::string error = open_listeners(*loaded.config, added); !error.empty()) {
         for (auto& [key, group] : added) {
@@ -208,6 +228,7 @@ void Server::reload() {
         listeners_.emplace(key, std::move(group));
     }
     config_ = loaded.config;
+    roles_ = std::move(roles);
     apply_log_settings(*config_);
     auto pipeline = std::make_shared<const proxy::Pipeline>(config_);
     for (unsigned i = 0; i < workers_.size(); ++i) {

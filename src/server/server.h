@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "server/listener_role.h"
 #include "server/worker.h"
 
 namespace ringwall::server {
@@ -41,6 +42,7 @@ private:
     std::shared_ptr<const config::Config> config_;
     unsigned worker_count_ = 1;
     std::map<std::string, ListenerGroup> listeners_;
+    ListenerRoles roles_;
     std::vector<std::unique_ptr<Worker>> workers_;
 };
 

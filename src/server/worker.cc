@@ -107,7 +107,9 @@ void Worker::thread_main(std::promise<std::string> started) {
 }
 
 void Worker::start_listener(const ListenSocket& socket) {
-    auto acceptor = std::make_unique<io::Acceptor>(*reactor_, socket.fd, [this](int fd) { on_accept(fd); });
+    roles_[socket.key] = socket.role;
+    auto acceptor = std::make_unique<io::Acceptor>(*reactor_, socket.fd,
+                                                   [this, key = socket.key](int fd) { on_accept(fd, key); });
     acceptor->start();
     acceptors_[socket.key] = std::move(acceptor);
 }
@@ -117,7 +119,7 @@ io::Task<void> Worker::stop_listener(std::unique_ptr<io::Acceptor> acceptor) {
     ::close(acceptor->listen_fd());
 }
 
-void Worker::on_accept(int fd) {
+void Worker::on_accept(int fd, const std::string& key) {
     if (fd < 0) {
         // EMFILE/ENFILE: the connection stays in the backlog and the acceptor retries; one
         // line a second is enough to tell the operator.
@@ -134,7 +136,7 @@ void Worker::on_accept(int fd) {
         reactor_->spawn(refuse(*reactor_, fd));
         return;
     }
-    reactor_->spawn(serve_http1(*this, fd));
+    reactor_->spawn(serve_http1(*this, fd, roles_[key]));
 }
 
 void Worker::link(Http1Connection& connection) noexcept {
@@ -246,6 +248,8 @@ void Worker::apply_listeners(std::vector<ListenSocket> listeners) {
     for (const ListenSocket& socket : listeners) {
         if (!acceptors_.contains(socket.key)) {
             start_listener(socket);
+        } else {
+            roles_[socket.key] = socket.role;
         }
     }
 }

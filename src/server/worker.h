@@ -18,6 +18,7 @@
 #include "proxy/upstream_group.h"
 #include "server/access_log.h"
 #include "server/date_cache.h"
+#include "server/listener_role.h"
 
 namespace ringwall::server {
 
@@ -27,6 +28,7 @@ class Http1Connection;
 struct ListenSocket {
     std::string key;
     int fd = -1;
+    std::shared_ptr<const ListenerRole> role;
 };
 
 // Shared-nothing: everything below is touched only by the worker's own thread, except the
@@ -78,7 +80,7 @@ private:
     void thread_main(std::promise<std::string> started);
     void start_listener(const ListenSocket& socket);
     io::Task<void> stop_listener(std::unique_ptr<io::Acceptor> acceptor);
-    void on_accept(int fd);
+    void on_accept(int fd, const std::string& key);
     void apply_listeners(std::vector<ListenSocket> listeners);
     void drain(std::uint64_t deadline_ms);
     void abort_all() noexcept;
@@ -89,6 +91,8 @@ private:
     std::vector<ListenSocket> initial_listeners_;
     std::unique_ptr<io::Reactor> reactor_;
     std::map<std::string, std::unique_ptr<io::Acceptor>> acceptors_;
+    // What each listener speaks; replaced on reload, so new connections get new certificates.
+    std::map<std::string, std::shared_ptr<const ListenerRole>> roles_;
     std::unique_ptr<DrainDeadline> drain_deadline_;
     std::vector<std::unique_ptr<http1::RequestParser>> spare_parsers_;
     // Declared after reactor_: destroyed first, on whichever thread destroys the Worker,

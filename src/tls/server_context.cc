@@ -2,8 +2,15 @@
 #include "tls/server_context.h"
 
 #include <openssl/err.h>
+#include <openssl/ocsp.h>
+
+#include <cstring>
+#include <fstream>
+#include <iterator>
 
 #include <string_view>
+
+#include "tls/ticket_keys.h"
 
 namespace ringwall::tls {
 namespace {
@@ -19,10 +26,9 @@ constexpr const char* tls1_2_ciphers =
 
 }  // namespace
 
-ServerContext::ServerContext(ServerOptions options)
-    : options_(std::move(options)), fallback_(make_context()) {}
+ServerContext::ServerContext(ServerOptions options) : options_(std::move(options)), fallback_(make_context()) {}
 
-SslCtxHandle ServerContext::make_context() const {
+SslCtxHandle ServerContext::make_context() {
     SslCtxHandle ctx(SSL_CTX_new(TLS_server_method()));
     if (ctx == nullptr) {
         return ctx;
@@ -36,27 +42,109 @@ SslCtxHandle ServerContext::make_context() const {
     if (!ok) {
         return nullptr;
     }
-    // No tickets and no cache until resumption is designed with key rotation across
-    // workers; a lone ticket key per process would only make resumption look random.
-    SSL_CTX_set_options(raw, SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_RENEGOTIATION |
-                                 SSL_OP_NO_COMPRESSION | SSL_OP_NO_TICKET);
-    SSL_CTX_set_session_cache_mode(raw, SSL_SESS_CACHE_OFF);
-    SSL_CTX_set_num_tickets(raw, 0);
-    // The session writes into a memory BIO: a record is never half sent, so partial writes
-    // cannot happen, but the caller's buffer may move between calls.
-    SSL_CTX_set_mode(raw, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    SSL_CTX_set_options(raw, SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION);
+    SSL_CTX_set_app_data(raw, this);
+    // Resumption must survive the SNI switch and client verification, which both need a
+    // session id context; one per process is enough since every listener has its own cache.
+    static constexpr unsigned char id_context[] = "ringwall";
+    SSL_CTX_set_session_id_context(raw, id_context, sizeof id_context - 1);
+    if (options_.session_tickets) {
+        SSL_CTX_set_tlsext_ticket_key_evp_cb(raw, &ticket_key_callback);
+        SSL_CTX_set_num_tickets(raw, 1);  // one resumption per full handshake is what browsers use
+    } else {
+        SSL_CTX_set_options(raw, SSL_OP_NO_TICKET);
+        // With tickets off, TLS 1.3 resumes through the cache by session id, if there is one.
+        SSL_CTX_set_num_tickets(raw, options_.session_cache_size > 0 ? 1 : 0);
+    }
+    if (options_.session_cache_size > 0) {
+        SSL_CTX_set_session_cache_mode(raw, SSL_SESS_CACHE_SERVER);
+        SSL_CTX_sess_set_cache_size(raw, options_.session_cache_size);
+    } else {
+        SSL_CTX_set_session_cache_mode(raw, SSL_SESS_CACHE_OFF);
+    }
+    // Record buffers (about 34 KiB) go back to the allocator while a connection is idle.
+    // The session writes into a memory BIO: a record is never half sent, but the caller's
+    // buffer may move between calls.
+    SSL_CTX_set_mode(raw, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
     SSL_CTX_set_tlsext_servername_callback(raw, &ServerContext::on_server_name);
-    SSL_CTX_set_tlsext_servername_arg(raw, const_cast<ServerContext*>(this));
-    SSL_CTX_set_alpn_select_cb(raw, &ServerContext::on_alpn, const_cast<ServerContext*>(this));
+    SSL_CTX_set_tlsext_servername_arg(raw, this);
+    SSL_CTX_set_alpn_select_cb(raw, &ServerContext::on_alpn, this);
+    if (!configure_client_verify(raw)) {
+        return nullptr;
+    }
     return ctx;
 }
 
-std::optional<std::string> ServerContext::add_certificate(const CertificatePaths& paths) {
+bool ServerContext::configure_client_verify(SSL_CTX* ctx) {
+    if (options_.client_verify == ClientVerify::off) {
+        return true;
+    }
+    ERR_clear_error();
+    STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(options_.client_ca_file.c_str());
+    if (names == nullptr || SSL_CTX_load_verify_locations(ctx, options_.client_ca_file.c_str(), nullptr) != 1) {
+        if (names != nullptr) {
+            sk_X509_NAME_pop_free(names, X509_NAME_free);
+        }
+        if (!setup_error_) {
+            setup_error_ = options_.client_ca_file + ": " + take_openssl_error("cannot load client CA");
+        }
+        return false;
+    }
+    SSL_CTX_set_client_CA_list(ctx, names);
+    int mode = SSL_VERIFY_PEER;
+    if (options_.client_verify == ClientVerify::required) {
+        mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+    }
+    SSL_CTX_set_verify(ctx, mode, nullptr);
+    return true;
+}
+
+std::optional<std::string> ServerContext::add_certificate(const CertificatePaths& paths, const std::string& ocsp_file) {
+    if (setup_error_) {
+        return setup_error_;
+    }
     SslCtxHandle ctx = make_context();
     if (ctx == nullptr) {
-        return paths.chain_file + ": " + take_openssl_error("cannot create SSL_CTX");
+        return setup_error_ ? *setup_error_ : paths.chain_file + ": " + take_openssl_error("cannot create SSL_CTX");
     }
-    return store_.add(std::move(ctx), paths);
+    std::unique_ptr<std::string> ocsp;
+    if (!ocsp_file.empty()) {
+        std::ifstream in(ocsp_file, std::ios::binary);
+        ocsp = std::make_unique<std::string>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        if (!in.good() && !in.eof()) {
+            return ocsp_file + ": cannot read the OCSP response";
+        }
+        const auto* der = reinterpret_cast<const unsigned char*>(ocsp->data());
+        OCSP_RESPONSE* parsed = d2i_OCSP_RESPONSE(nullptr, &der, static_cast<long>(ocsp->size()));
+        if (parsed == nullptr) {
+            return ocsp_file + ": " + take_openssl_error("not a DER OCSP response");
+        }
+        OCSP_RESPONSE_free(parsed);
+        SSL_CTX_set_tlsext_status_cb(ctx.get(), &ServerContext::on_status_request);
+        SSL_CTX_set_tlsext_status_arg(ctx.get(), ocsp.get());
+    }
+    if (std::optional<std::string> error = store_.add(std::move(ctx), paths)) {
+        return error;
+    }
+    if (ocsp) {
+        ocsp_responses_.push_back(std::move(ocsp));
+    }
+    return std::nullopt;
+}
+
+int ServerContext::on_status_request(SSL* ssl, void* response) {
+    const auto* der = static_cast<const std::string*>(response);
+    if (der == nullptr || der->empty()) {
+        return SSL_TLSEXT_ERR_NOACK;
+    }
+    // OpenSSL frees what it is given, so it gets its own copy.
+    auto* copy = static_cast<unsigned char*>(OPENSSL_malloc(der->size()));
+    if (copy == nullptr) {
+        return SSL_TLSEXT_ERR_NOACK;
+    }
+    std::memcpy(copy, der->data(), der->size());
+    SSL_set_tlsext_status_ocsp_resp(ssl, copy, static_cast<long>(der->size()));
+    return SSL_TLSEXT_ERR_OK;
 }
 
 SSL_CTX* ServerContext::initial_context() const noexcept {

@@ -180,6 +180,30 @@ std::string_view Session::server_name() const noexcept {
     return name == nullptr ? std::string_view() : std::string_view(name);
 }
 
+std::string Session::verified_peer_subject() const {
+    if (ssl_ == nullptr || !handshake_done_ || SSL_get_verify_result(ssl_.get()) != X509_V_OK) {
+        return {};
+    }
+    X509* peer = SSL_get0_peer_certificate(ssl_.get());
+    if (peer == nullptr) {
+        return {};
+    }
+    BIO* text = BIO_new(BIO_s_mem());
+    if (text == nullptr) {
+        return {};
+    }
+    X509_NAME_print_ex(text, X509_get_subject_name(peer), 0, XN_FLAG_RFC2253);
+    char* data = nullptr;
+    const long size = BIO_get_mem_data(text, &data);
+    std::string subject(data, size > 0 ? static_cast<std::size_t>(size) : 0);
+    BIO_free(text);
+    return subject;
+}
+
+bool Session::is_resumed() const noexcept {
+    return ssl_ != nullptr && SSL_session_reused(ssl_.get()) == 1;
+}
+
 int Session::protocol_version() const noexcept {
     return handshake_done_ ? SSL_version(ssl_.get()) : 0;
 }

@@ -75,6 +75,11 @@ public:
     std::string_view server_name() const noexcept;
     // Wire version, e.g. 0x0304 for TLS 1.3; 0 before the handshake is done.
     int protocol_version() const noexcept;
+    // The client certificate's subject (RFC 2253) when one was presented and verified;
+    // empty otherwise.
+    std::string verified_peer_subject() const;
+    // Whether OpenSSL reused a session (a ticket or the cache) for this handshake.
+    bool is_resumed() const noexcept;
     bool is_handshake_done() const noexcept { return handshake_done_; }
     bool peer_closed_cleanly() const noexcept { return peer_closed_cleanly_; }
     std::string_view failure_reason() const noexcept { return failure_; }

@@ -352,9 +352,22 @@ max_ranges = 16
 large_files = "splice"
 mime_types = {}  # built-in types only
 
+[http2]
+max_concurrent_streams = 128
+initial_window_size = "256KiB"
+max_frame_size = "16KiB"
+max_header_list_size = "32KiB"
+max_continuations = 8
+stream_reset_burst = 1000
+stream_reset_rate = 33
+max_outbound_ack = 1000
+max_settings = 32
+max_glitches = 100
+
 [[listeners]]
 address = ":8080"
 backlog = 4096
+http2 = true
 
 [[routes]]
 name = "routes[0]"

@@ -1,0 +1,114 @@
+// src/server/tls_stream.cc: moving TLS records between the socket and the session.
+#include "server/tls_stream.h"
+
+#include <cerrno>
+#include <span>
+
+#include "io/ops.h"
+
+namespace ringwall::server {
+namespace {
+
+// One record's worth: a read never returns more than one record's plaintext anyway.
+constexpr std::size_t plaintext_size = 16 * 1024;
+// Ciphertext queued per send: about four full records, few enough to stay in cache.
+constexpr tls::SessionLimits session_limits{.max_pending_ciphertext = 64 * 1024 + 512};
+
+}  // namespace
+
+TlsStream::TlsStream(io::Reactor& reactor, int fd, io::RecvStream& recv,
+                     std::shared_ptr<const tls::ServerContext> context)
+    : reactor_(reactor), fd_(fd), recv_(recv), context_(std::move(context)), session_(*context_, session_limits) {}
+
+io::Task<bool> TlsStream::flush_ciphertext(const io::Completion*& inflight) {
+    ciphertext_.clear();
+    session_.take_ciphertext(ciphertext_);
+    std::string_view left = ciphertext_;
+    while (!left.empty()) {
+        io::SendOp op(reactor_, fd_, left);
+        inflight = &op;
+        const int sent = co_await op;
+        inflight = nullptr;
+        if (sent <= 0) {
+            co_return false;
+        }
+        left.remove_prefix(static_cast<std::size_t>(sent));
+    }
+    co_return true;
+}
+
+io::Task<bool> TlsStream::handshake(const io::Completion*& inflight) {
+    for (;;) {
+        const tls::HandshakeStep step = session_.handshake();
+        if (session_.pending_ciphertext() > 0 && !co_await flush_ciphertext(inflight)) {
+            co_return false;
+        }
+        if (step.status != tls::HandshakeStatus::want_io) {
+            release_buffers();
+            co_return step.status == tls::HandshakeStatus::done;
+        }
+        io::RecvResult received = co_await recv_.next();
+        if (received.kind != io::RecvResult::Kind::data) {
+            co_return false;
+        }
+        session_.feed_ciphertext(received.buffer.bytes());
+    }
+}
+
+io::Task<io::RecvResult> TlsStream::next(const io::Completion*& inflight) {
+    if (!plaintext_) {
+        plaintext_ = std::make_unique<char[]>(plaintext_size);
+    }
+    for (;;) {
+        const tls::ReadStep step = session_.read_plaintext(std::span<char>(plaintext_.get(), plaintext_size));
+        switch (step.status) {
+            case tls::ReadStatus::data:
+                co_return io::RecvResult{.kind = io::RecvResult::Kind::data,
+                                         .error = 0,
+                                         .buffer = io::RecvBuffer(nullptr, 0, plaintext_.get(),
+                                                                  static_cast<std::uint32_t>(step.bytes))};
+            case tls::ReadStatus::closed:
+                co_return io::RecvResult{.kind = io::RecvResult::Kind::eof, .error = 0, .buffer = {}};
+            case tls::ReadStatus::failed:
+                co_return io::RecvResult{.kind = io::RecvResult::Kind::error, .error = EPROTO, .buffer = {}};
+            case tls::ReadStatus::need_more:
+                break;
+        }
+        // A KeyUpdate or a post-handshake message may have produced an answer.
+        if (session_.pending_ciphertext() > 0 && !co_await flush_ciphertext(inflight)) {
+            co_return io::RecvResult{.kind = io::RecvResult::Kind::error, .error = EPIPE, .buffer = {}};
+        }
+        io::RecvResult received = co_await recv_.next();
+        if (received.kind != io::RecvResult::Kind::data) {
+            co_return received;
+        }
+        session_.feed_ciphertext(received.buffer.bytes());
+    }
+}
+
+io::Task<bool> TlsStream::send(std::string_view bytes, const io::Completion*& inflight) {
+    while (!bytes.empty()) {
+        const std::size_t taken = session_.write_plaintext(bytes);
+        if (taken == 0 && session_.pending_ciphertext() == 0) {
+            co_return false;  // the session failed or was shut down
+        }
+        bytes.remove_prefix(taken);
+        if (!co_await flush_ciphertext(inflight)) {
+            co_return false;
+        }
+    }
+    co_return true;
+}
+
+io::Task<void> TlsStream::close_notify(const io::Completion*& inflight) {
+    if (session_.shutdown() && session_.pending_ciphertext() > 0) {
+        co_await flush_ciphertext(inflight);
+    }
+}
+
+void TlsStream::release_buffers() noexcept {
+    plaintext_.reset();
+    std::string().swap(ciphertext_);
+}
+
+}  // namespace ringwall::server
