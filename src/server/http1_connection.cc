@@ -363,6 +363,7 @@ Http1Connection::After Http1Connection::finish_request(const proxy::Exchange& ex
     const bool close = connection_field(head) == ConnectionField::close;
     parser_->reset();
     if (close) {
+        closing_ = true;
         return After::close;
     }
     return large_body_.empty() ? After::read_more : After::flush;
@@ -371,6 +372,7 @@ Http1Connection::After Http1Connection::finish_request(const proxy::Exchange& ex
 Http1Connection::After Http1Connection::on_failed(std::uint16_t status) {
     worker_.count_rejected();
     append_response(pipeline_->error_response(status), false, ConnectionField::close);
+    closing_ = true;
     return After::close_after_error;
 }
 
@@ -399,9 +401,9 @@ io::Task<bool> Http1Connection::flush() {
         co_return true;
     }
     enter_phase(Phase::sending);
-    bool ok = co_await send_all(out_.bytes(), false);
+    bool ok = co_await send_all(out_.bytes(), false, closing_ && large_body_.empty());
     if (ok && !large_body_.empty()) {
-        ok = co_await send_all(large_body_, large_body_.size() >= zero_copy_threshold);
+        ok = co_await send_all(large_body_, large_body_.size() >= zero_copy_threshold, closing_);
     }
     large_body_ = {};
     large_body_owner_.reset();
@@ -409,7 +411,7 @@ io::Task<bool> Http1Connection::flush() {
     co_return ok;
 }
 
-io::Task<bool> Http1Connection::send_all(std::string_view all, bool zero_copy) {
+io::Task<bool> Http1Connection::send_all(std::string_view all, bool zero_copy, bool last) {
     // An SQE's length is 32 bits; a mapped file may be larger. The kernel sends what the
     // socket takes per operation anyway, so pieces of 1 GiB cost nothing extra.
     constexpr std::size_t max_piece = std::size_t{1} << 30;
@@ -424,7 +426,8 @@ io::Task<bool> Http1Connection::send_all(std::string_view all, bool zero_copy) {
             // Sealed in pieces so that the send deadline measures progress, as below.
             constexpr std::size_t tls_piece = 256 * 1024;
             const std::string_view piece = bytes.substr(0, tls_piece);
-            sent = co_await tls_->send(piece, inflight_send_) ? static_cast<int>(piece.size()) : -1;
+            const bool final_piece = last && piece.size() == all.size();
+            sent = co_await tls_->send(piece, inflight_send_, final_piece) ? static_cast<int>(piece.size()) : -1;
         } else if (zero_copy) {
             // The body belongs to a cached file or to the pipeline snapshot, which the op
             // keeps alive until the kernel's notification, however long a slow peer makes that.

@@ -62,7 +62,8 @@ private:
     After on_failed(std::uint16_t status);
     bool append_response(const proxy::Response& response, bool head_only, ConnectionField connection);
     io::Task<bool> flush();
-    io::Task<bool> send_all(std::string_view bytes, bool zero_copy);
+    // `last`: nothing follows on this connection (TLS then sends close_notify with it).
+    io::Task<bool> send_all(std::string_view bytes, bool zero_copy, bool last = false);
     // Sends the pieces in order (sendmsg), under the send deadline; disarms it after.
     io::Task<bool> send_vectored(std::span<iovec> pieces);
     // A proxy route: streams the request body to the handler from `buffer`/`input` (the
@@ -121,6 +122,7 @@ private:
     bool aborted_ = false;
     bool in_body_ = false;  // between head_done and message_done
     bool peer_looked_up_ = false;
+    bool closing_ = false;  // the response being written is the connection's last
 };
 
 // The task a worker spawns per accepted socket.

@@ -143,6 +143,32 @@ public:
         return static_cast<ssize_t>(n);
     }
 
+    // Checks nghttp2 1.52 leaves out, made on the frame header before anything is decoded.
+    static int begin_frame(nghttp2_session* session, const nghttp2_frame_hd* hd, void* user) {
+        Http2Connection& c = self(user);
+        if (hd->type == NGHTTP2_CONTINUATION && hd->length > c.pipeline_->config().http2.max_frame_size) {
+            return c.connection_error(NGHTTP2_FRAME_SIZE_ERROR);  // RFC 9113 §4.2
+        }
+        if (hd->type == NGHTTP2_SETTINGS && (hd->flags & NGHTTP2_FLAG_ACK) == 0) {
+            c.windows_before_settings_.clear();
+            for (const auto& [id, stream] : c.streams_) {
+                if (nghttp2_session_find_stream(session, id) != nullptr) {
+                    c.windows_before_settings_.emplace_back(id, nghttp2_session_get_stream_remote_window_size(session, id));
+                }
+            }
+        }
+        if (hd->type == NGHTTP2_HEADERS && hd->stream_id > 0) {
+            if (hd->stream_id > c.max_client_stream_) {
+                c.max_client_stream_ = hd->stream_id;
+            } else if (nghttp2_session_find_stream(session, hd->stream_id) == nullptr) {
+                // RFC 9113 §5.1.1: a new stream's id must exceed every id the client has
+                // used; a smaller one names a stream that is over, or one it skipped.
+                return c.connection_error(NGHTTP2_PROTOCOL_ERROR);
+            }
+        }
+        return 0;
+    }
+
     static int begin_headers(nghttp2_session* session, const nghttp2_frame* frame, void* user) {
         Http2Connection& c = self(user);
         if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST) {
@@ -219,6 +245,11 @@ public:
                 }
                 break;
             }
+            case NGHTTP2_SETTINGS:
+                if ((frame->hd.flags & NGHTTP2_FLAG_ACK) == 0) {
+                    return c.check_window_change(frame->settings);
+                }
+                break;
             case NGHTTP2_PRIORITY:
                 if (++c.priority_frames_ > free_priority_frames) {
                     c.glitch();
@@ -293,6 +324,7 @@ bool Http2Connection::start_session() {
     }
     nghttp2_session_callbacks_set_send_callback(callbacks, &Http2Callbacks::send);
     nghttp2_session_callbacks_set_send_data_callback(callbacks, &Http2Callbacks::send_data);
+    nghttp2_session_callbacks_set_on_begin_frame_callback(callbacks, &Http2Callbacks::begin_frame);
     nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks, &Http2Callbacks::begin_headers);
     nghttp2_session_callbacks_set_on_header_callback(callbacks, &Http2Callbacks::header);
     nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, &Http2Callbacks::frame_received);
@@ -335,30 +367,39 @@ bool Http2Connection::start_session() {
 
 void Http2Connection::on_expire() noexcept {
     timed_out_ = true;
-    if (inflight_send_ != nullptr) {
-        worker_.reactor().cancel(inflight_send_);
-    } else {
-        recv_.interrupt();
-    }
+    recv_.interrupt();
 }
 
 void Http2Connection::begin_drain() noexcept {
     draining_ = true;
-    wake();
+    recv_.interrupt();  // the reader sends GOAWAY and waits for the open streams to end
 }
 
 void Http2Connection::abort() noexcept {
     aborted_ = true;
     if (inflight_send_ != nullptr) {
         worker_.reactor().cancel(inflight_send_);
-    } else {
-        recv_.interrupt();
+    }
+    recv_.interrupt();
+    wake();
+}
+
+void Http2Connection::SendDeadline::on_expire() noexcept {
+    connection.send_timed_out_ = true;
+    if (connection.inflight_send_ != nullptr) {
+        connection.worker_.reactor().cancel(connection.inflight_send_);
     }
 }
 
 void Http2Connection::wake() noexcept {
-    if (in_loop_wait_) {
-        recv_.interrupt();
+    if (!writer_waiting_) {
+        return;  // writing already: it asks nghttp2 again after this send
+    }
+    writer_waiting_ = false;
+    if (in_reader_) {
+        ready_.push_back(writer_);  // never inside nghttp2_session_mem_recv
+    } else {
+        writer_.resume();
     }
 }
 
@@ -376,6 +417,29 @@ void Http2Connection::resume_ready() {
             handle.resume();
         }
     }
+}
+
+int Http2Connection::check_window_change(const nghttp2_settings& settings) noexcept {
+    for (std::size_t i = 0; i < settings.niv; ++i) {
+        if (settings.iv[i].settings_id != NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE) {
+            continue;
+        }
+        const std::int64_t delta = static_cast<std::int64_t>(settings.iv[i].value) - peer_initial_window_;
+        peer_initial_window_ = settings.iv[i].value;
+        // RFC 9113 §6.9.2: a change that takes a stream's window past 2^31-1 is a
+        // connection error (nghttp2 1.52 resets only the stream).
+        for (const auto& [id, window] : windows_before_settings_) {
+            if (window + delta > 0x7fffffff) {
+                return connection_error(NGHTTP2_FLOW_CONTROL_ERROR);
+            }
+        }
+    }
+    return 0;
+}
+
+int Http2Connection::connection_error(std::uint32_t code) noexcept {
+    nghttp2_session_terminate_session(session_, code);
+    return NGHTTP2_ERR_CALLBACK_FAILURE;  // mem_recv stops here; the GOAWAY is flushed
 }
 
 void Http2Connection::glitch() noexcept {
@@ -417,22 +481,51 @@ io::Task<bool> Http2Connection::send_bytes(std::string_view bytes) {
     co_return true;
 }
 
-io::Task<bool> Http2Connection::flush() {
+struct Http2Connection::WriterWait {
+    Http2Connection& connection;
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(std::coroutine_handle<> writer) noexcept {
+        connection.writer_ = writer;
+        connection.writer_waiting_ = true;
+    }
+    void await_resume() const noexcept {}
+};
+
+io::Task<void> Http2Connection::write_loop() {
     for (;;) {
-        const int sent = nghttp2_session_send(session_);
+        const int queued = nghttp2_session_send(session_);
         if (out_.empty()) {
-            co_return sent == 0;
+            if (queued != 0 || aborted_ || reader_done_ ||
+                (nghttp2_session_want_read(session_) == 0 && nghttp2_session_want_write(session_) == 0)) {
+                break;
+            }
+            co_await WriterWait{*this};
+            continue;
         }
-        worker_.reactor().arm(*this, static_cast<std::uint64_t>(pipeline_->config().timeouts.send.count()));
-        const bool ok = !timed_out_ && !aborted_ && co_await send_bytes(out_);
-        disarm();
+        // The send deadline measures lack of progress: one full send of out_ must finish
+        // within it. Reading goes on meanwhile, so floods are still counted.
+        worker_.reactor().arm(send_deadline_, static_cast<std::uint64_t>(pipeline_->config().timeouts.send.count()));
+        const bool ok = !aborted_ && !send_timed_out_ && co_await send_bytes(out_);
+        send_deadline_.disarm();
         out_.clear();
-        if (!ok || sent != 0) {
-            co_return false;
+        if (!ok || queued != 0) {
+            break;
         }
         resume_ready();  // handlers that waited for room queue more before the next round
     }
+    writer_done_ = true;
+    recv_.interrupt();  // the reader decides what the end of writing means
+    if (reader_waits_for_writer_) {
+        std::exchange(reader_waits_for_writer_, {}).resume();  // last: the reader may end us all
+    }
 }
+
+struct Http2Connection::WriterDone {
+    Http2Connection& connection;
+    bool await_ready() const noexcept { return connection.writer_done_; }
+    void await_suspend(std::coroutine_handle<> reader) noexcept { connection.reader_waits_for_writer_ = reader; }
+    void await_resume() const noexcept {}
+};
 
 bool Http2Connection::feed(std::string_view bytes) {
     const ssize_t read = nghttp2_session_mem_recv(session_, reinterpret_cast<const std::uint8_t*>(bytes.data()),
@@ -470,25 +563,22 @@ io::Task<void> Http2Connection::run(std::string_view initial) {
         co_return;
     }
     bool failed = !initial.empty() && !feed(initial);
-    while (!failed) {
+    // One task writes whatever nghttp2 queues while this one reads: a peer that stops
+    // reading cannot stop us from seeing (and counting) what it sends.
+    worker_.reactor().spawn(write_loop());
+    while (!failed && !aborted_ && !writer_done_) {
         resume_ready();
-        if (!co_await flush()) {
-            break;
-        }
-        if (aborted_ || (nghttp2_session_want_read(session_) == 0 && nghttp2_session_want_write(session_) == 0)) {
-            break;
-        }
         if (draining_ && !goaway_sent_) {
             nghttp2_submit_goaway(session_, NGHTTP2_FLAG_NONE, nghttp2_session_get_last_proc_stream_id(session_),
                                   NGHTTP2_NO_ERROR, nullptr, 0);
             goaway_sent_ = true;
-            continue;
+            wake();
         }
         if (draining_ && streams_.empty() && tasks_ == 0) {
             break;
         }
-        if (!ready_.empty()) {
-            continue;
+        if (nghttp2_session_want_read(session_) == 0) {
+            break;
         }
         // No stream: the keep-alive deadline. Requests still arriving: the header deadline,
         // so a client cannot hold a stream open by trickling. Otherwise we are the ones
@@ -501,28 +591,32 @@ io::Task<void> Http2Connection::run(std::string_view initial) {
         } else {
             disarm();
         }
-        in_loop_wait_ = true;
         io::RecvResult received = co_await receive();
-        in_loop_wait_ = false;
         if (received.kind == io::RecvResult::Kind::interrupted) {
             if (timed_out_ && !aborted_) {
                 timed_out_ = false;
                 nghttp2_session_terminate_session(session_, NGHTTP2_NO_ERROR);
-                co_await flush();
                 break;
             }
-            continue;  // a handler has output, or a drain notice
+            continue;  // a drain notice, or the writer ended
         }
         if (received.kind != io::RecvResult::Kind::data) {
             break;
         }
         disarm();
-        if (!feed(received.buffer.bytes())) {
-            co_await flush();  // the GOAWAY nghttp2 queued says why
-            break;
-        }
+        in_reader_ = true;
+        failed = !feed(received.buffer.bytes());  // on failure, the GOAWAY nghttp2 queued says why
+        in_reader_ = false;
+        wake();
     }
     disarm();
+    // The writer sends what is queued (a GOAWAY, the last responses) and ends.
+    reader_done_ = true;
+    in_reader_ = false;
+    wake();
+    resume_ready();
+    co_await WriterDone{*this};
+    resume_ready();
     closed_ = true;
     // Handlers still running learn that the client is gone at their next step.
     for (auto& [id, stream] : streams_) {
@@ -540,6 +634,9 @@ void Http2Connection::end_of_headers(Http2Stream& stream, bool end_stream) {
     if (stream.too_large) {
         glitch();
         submit_error(stream, 431);
+    } else if (stream.fields.is_connect()) {
+        // A tunnel through us is not something we offer (RFC 9113 §8.5).
+        submit_error(stream, 501);
     } else if (stream.malformed || !stream.fields.build(stream.head)) {
         glitch();
         nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream.id, NGHTTP2_PROTOCOL_ERROR);

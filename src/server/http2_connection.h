@@ -46,12 +46,21 @@ private:
     friend class Http2ResponseSink;
     struct StreamWait;
     struct TasksDone;
+    struct WriterWait;
+    struct WriterDone;
+    class SendDeadline final : public io::Timer {
+    public:
+        explicit SendDeadline(Http2Connection& owner) noexcept : connection(owner) {}
+        void on_expire() noexcept override;
+        Http2Connection& connection;
+    };
 
     void on_expire() noexcept override;
     bool start_session();
     // Feeds received bytes to nghttp2; false on a fatal error (GOAWAY is queued when one is due).
     bool feed(std::string_view bytes);
-    io::Task<bool> flush();
+    // Sends what nghttp2 queues, as long as the connection lasts; a task of its own.
+    io::Task<void> write_loop();
     io::Task<bool> send_bytes(std::string_view bytes);
     io::Task<io::RecvResult> receive();
 
@@ -66,9 +75,12 @@ private:
     void submit_error(Http2Stream& stream, std::uint16_t status);
     void queue_body(Http2Stream& stream, std::string_view bytes, bool copy);
     void glitch() noexcept;
+    // Ends the connection with GOAWAY(code); returned from a callback, it stops nghttp2.
+    int connection_error(std::uint32_t code) noexcept;
+    int check_window_change(const nghttp2_settings& settings) noexcept;
     // Wakes the stream's task from the connection's loop (never from inside nghttp2).
     void notify(Http2Stream& stream) noexcept;
-    // Wakes the connection's loop; safe from a stream's task.
+    // Wakes the writer: there is something to send. Safe from a stream's task.
     void wake() noexcept;
     void resume_ready();
     void forget_if_done(Http2Stream& stream);
@@ -93,9 +105,20 @@ private:
     std::coroutine_handle<> tasks_done_;
     std::uint32_t tasks_ = 0;
     std::uint32_t glitches_ = 0;
+    std::int32_t max_client_stream_ = 0;
+    std::int64_t peer_initial_window_ = 65535;  // RFC 9113 §6.9.2's default
+    // Send windows of open streams as they were before the SETTINGS frame being read.
+    std::vector<std::pair<std::int32_t, std::int32_t>> windows_before_settings_;
     std::uint32_t priority_frames_ = 0;
     std::uint32_t active_requests_ = 0;  // streams whose request is still arriving
-    bool in_loop_wait_ = false;
+    SendDeadline send_deadline_{*this};
+    std::coroutine_handle<> writer_;
+    std::coroutine_handle<> reader_waits_for_writer_;
+    bool writer_waiting_ = false;
+    bool writer_done_ = false;
+    bool reader_done_ = false;
+    bool in_reader_ = false;  // inside nghttp2_session_mem_recv: the writer waits its turn
+    bool send_timed_out_ = false;
     bool draining_ = false;
     bool goaway_sent_ = false;
     bool aborted_ = false;

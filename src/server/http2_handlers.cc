@@ -225,7 +225,9 @@ io::Task<void> Http2Connection::proxy_task(Http2Stream& stream) {
         const proxy::ForwardRequest request{.upstreams = upstreams.get(),
                                             .route = stream.route,
                                             .head = &stream.head,
-                                            .client_address = client_address_.empty() ? "unknown" : client_address_,
+                                            .client_address = client_address_.empty()
+                                                                  ? std::string_view("unknown")
+                                                                  : std::string_view(client_address_),
                                             .scheme = tls_ != nullptr ? "https" : "http",
                                             .body = &body,
                                             .sink = &sink,
@@ -235,8 +237,14 @@ io::Task<void> Http2Connection::proxy_task(Http2Stream& stream) {
         if (!result.complete && !stream.closed && !closed_) {
             nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream.id, NGHTTP2_INTERNAL_ERROR);
         } else if (!stream.request_ended && !stream.closed && !closed_) {
-            // Answered before the client finished sending: tell it to stop (RFC 9113 §8.1).
-            nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream.id, NGHTTP2_NO_ERROR);
+            // Answered before the client finished sending. A RST_STREAM now could overtake
+            // the response's last DATA (RFC 9113 §8.1 allows it only after END_STREAM), so
+            // the rest of the body is taken and dropped instead.
+            stream.discard_body = true;
+            if (!stream.body_in.empty()) {
+                nghttp2_session_consume(session_, stream.id, stream.body_in.size());
+                stream.body_in.clear();
+            }
         }
         stream.status = result.status;
         if (AccessLogFile::enabled()) {

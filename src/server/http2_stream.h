@@ -28,6 +28,8 @@ public:
     // RFC 9113 §8.2.3 asks of a hop to HTTP/1.1). False for a request we will not serve.
     bool build(http1::RequestHead& head);
     std::size_t bytes() const noexcept { return arena_.size(); }
+    // CONNECT (RFC 9113 §8.5: :method and :authority only; nghttp2 checked the form).
+    bool is_connect() const noexcept { return method_ && !path_ && view(*method_) == "CONNECT"; }
 
 private:
     struct Span {

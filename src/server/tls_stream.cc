@@ -6,6 +6,8 @@
 
 #include "io/ops.h"
 
+#include <openssl/ssl.h>
+
 namespace ringwall::server {
 namespace {
 
@@ -40,11 +42,13 @@ io::Task<bool> TlsStream::flush_ciphertext(const io::Completion*& inflight) {
 io::Task<bool> TlsStream::handshake(const io::Completion*& inflight) {
     for (;;) {
         const tls::HandshakeStep step = session_.handshake();
+        // TLS 1.3's session ticket goes now too, though no client waits for it: sent, it
+        // carries the ACK of the client's Finished, and a client that has not disabled
+        // Nagle's algorithm would otherwise hold its first request for a delayed ACK.
         if (session_.pending_ciphertext() > 0 && !co_await flush_ciphertext(inflight)) {
             co_return false;
         }
         if (step.status != tls::HandshakeStatus::want_io) {
-            release_buffers();
             co_return step.status == tls::HandshakeStatus::done;
         }
         io::RecvResult received = co_await recv_.next();
@@ -56,10 +60,20 @@ io::Task<bool> TlsStream::handshake(const io::Completion*& inflight) {
 }
 
 io::Task<io::RecvResult> TlsStream::next(const io::Completion*& inflight) {
-    if (!plaintext_) {
-        plaintext_ = std::make_unique<char[]>(plaintext_size);
-    }
+    (void)inflight;
     for (;;) {
+        // An idle connection waits below holding no plaintext buffer: it is made only when
+        // there are bytes to decrypt.
+        if (!session_.has_buffered_input()) {
+            io::RecvResult received = co_await recv_.next();
+            if (received.kind != io::RecvResult::Kind::data) {
+                co_return received;
+            }
+            session_.feed_ciphertext(received.buffer.bytes());
+        }
+        if (!plaintext_) {
+            plaintext_ = std::make_unique<char[]>(plaintext_size);
+        }
         const tls::ReadStep step = session_.read_plaintext(std::span<char>(plaintext_.get(), plaintext_size));
         switch (step.status) {
             case tls::ReadStatus::data:
@@ -72,27 +86,30 @@ io::Task<io::RecvResult> TlsStream::next(const io::Completion*& inflight) {
             case tls::ReadStatus::failed:
                 co_return io::RecvResult{.kind = io::RecvResult::Kind::error, .error = EPROTO, .buffer = {}};
             case tls::ReadStatus::need_more:
+                // A partial record stays in the session. What may be pending to send here
+                // (our answer to a KeyUpdate) leaves with the next response.
+                if (!session_.has_buffered_input()) {
+                    io::RecvResult received = co_await recv_.next();
+                    if (received.kind != io::RecvResult::Kind::data) {
+                        co_return received;
+                    }
+                    session_.feed_ciphertext(received.buffer.bytes());
+                }
                 break;
         }
-        // A KeyUpdate or a post-handshake message may have produced an answer.
-        if (session_.pending_ciphertext() > 0 && !co_await flush_ciphertext(inflight)) {
-            co_return io::RecvResult{.kind = io::RecvResult::Kind::error, .error = EPIPE, .buffer = {}};
-        }
-        io::RecvResult received = co_await recv_.next();
-        if (received.kind != io::RecvResult::Kind::data) {
-            co_return received;
-        }
-        session_.feed_ciphertext(received.buffer.bytes());
     }
 }
 
-io::Task<bool> TlsStream::send(std::string_view bytes, const io::Completion*& inflight) {
+io::Task<bool> TlsStream::send(std::string_view bytes, const io::Completion*& inflight, bool last) {
     while (!bytes.empty()) {
         const std::size_t taken = session_.write_plaintext(bytes);
         if (taken == 0 && session_.pending_ciphertext() == 0) {
             co_return false;  // the session failed or was shut down
         }
         bytes.remove_prefix(taken);
+        if (bytes.empty() && last && !close_notify_sent_) {
+            close_notify_sent_ = session_.shutdown();
+        }
         if (!co_await flush_ciphertext(inflight)) {
             co_return false;
         }
@@ -101,7 +118,10 @@ io::Task<bool> TlsStream::send(std::string_view bytes, const io::Completion*& in
 }
 
 io::Task<void> TlsStream::close_notify(const io::Completion*& inflight) {
-    if (session_.shutdown() && session_.pending_ciphertext() > 0) {
+    if (!close_notify_sent_) {
+        close_notify_sent_ = session_.shutdown();
+    }
+    if (session_.pending_ciphertext() > 0) {
         co_await flush_ciphertext(inflight);
     }
 }
@@ -109,6 +129,7 @@ io::Task<void> TlsStream::close_notify(const io::Completion*& inflight) {
 void TlsStream::release_buffers() noexcept {
     plaintext_.reset();
     std::string().swap(ciphertext_);
+    session_.release_idle_memory();
 }
 
 }  // namespace ringwall::server

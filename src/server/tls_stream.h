@@ -33,7 +33,8 @@ public:
     io::Task<io::RecvResult> next(const io::Completion*& inflight);
 
     // Encrypts and sends all of `bytes`; false when the socket or the session failed.
-    io::Task<bool> send(std::string_view bytes, const io::Completion*& inflight);
+    // `last`: close_notify follows in the same send (the connection closes after it).
+    io::Task<bool> send(std::string_view bytes, const io::Completion*& inflight, bool last = false);
 
     // Sends close_notify, best effort, so the client can tell a complete response from a
     // truncated one.
@@ -54,6 +55,7 @@ private:
     tls::Session session_;
     std::unique_ptr<char[]> plaintext_;
     std::string ciphertext_;
+    bool close_notify_sent_ = false;
 };
 
 }  // namespace ringwall::server

@@ -65,7 +65,7 @@ SslCtxHandle ServerContext::make_context() {
     // Record buffers (about 34 KiB) go back to the allocator while a connection is idle.
     // The session writes into a memory BIO: a record is never half sent, but the caller's
     // buffer may move between calls.
-    SSL_CTX_set_mode(raw, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
+    SSL_CTX_set_mode(raw, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS | SSL_MODE_NO_AUTO_CHAIN);
     SSL_CTX_set_tlsext_servername_callback(raw, &ServerContext::on_server_name);
     SSL_CTX_set_tlsext_servername_arg(raw, this);
     SSL_CTX_set_alpn_select_cb(raw, &ServerContext::on_alpn, this);

@@ -1,9 +1,10 @@
-// src/tls/session.cc: driving one SSL object through memory BIOs.
+// src/tls/session.cc: driving one SSL object through a BIO over the session's own buffers.
 #include "tls/session.h"
 
 #include <openssl/err.h>
 
 #include <algorithm>
+#include <cstring>
 
 namespace ringwall::tls {
 namespace {
@@ -16,24 +17,85 @@ constexpr std::size_t max_record_plaintext = 16 * 1024;  // RFC 8446 §5.1
 
 }  // namespace
 
+// A source/sink BIO whose data pointer is the Session: reads drain `incoming_`, writes
+// append to `outgoing_`. An empty input is "try again", never end of stream.
+struct SessionBio {
+    static Session& session(BIO* bio) noexcept { return *static_cast<Session*>(BIO_get_data(bio)); }
+
+    static int write(BIO* bio, const char* data, std::size_t length, std::size_t* written) {
+        session(bio).outgoing_.append(data, length);
+        *written = length;
+        return 1;
+    }
+
+    static int read(BIO* bio, char* data, std::size_t length, std::size_t* read_bytes) {
+        Session& s = session(bio);
+        const std::size_t available = s.incoming_.size() - s.incoming_read_;
+        BIO_clear_retry_flags(bio);
+        if (available == 0) {
+            BIO_set_retry_read(bio);
+            *read_bytes = 0;
+            return 0;
+        }
+        const std::size_t n = std::min(length, available);
+        std::memcpy(data, s.incoming_.data() + s.incoming_read_, n);
+        s.incoming_read_ += n;
+        if (s.incoming_read_ == s.incoming_.size()) {
+            s.incoming_.clear();
+            s.incoming_read_ = 0;
+        }
+        *read_bytes = n;
+        return 1;
+    }
+
+    static long control(BIO* bio, int command, long, void*) {
+        switch (command) {
+            case BIO_CTRL_FLUSH:
+                return 1;
+            case BIO_CTRL_PENDING: {
+                const Session& s = session(bio);
+                return static_cast<long>(s.incoming_.size() - s.incoming_read_);
+            }
+            case BIO_CTRL_WPENDING:
+                return static_cast<long>(session(bio).outgoing_.size());
+            default:
+                return 0;
+        }
+    }
+
+    static int create(BIO* bio) {
+        BIO_set_init(bio, 1);
+        return 1;
+    }
+
+    static BIO_METHOD* method() {
+        static BIO_METHOD* const made = [] {
+            BIO_METHOD* m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "ringwall session");
+            if (m != nullptr) {
+                BIO_meth_set_write_ex(m, &SessionBio::write);
+                BIO_meth_set_read_ex(m, &SessionBio::read);
+                BIO_meth_set_ctrl(m, &SessionBio::control);
+                BIO_meth_set_create(m, &SessionBio::create);
+            }
+            return m;
+        }();
+        return made;
+    }
+};
+
 Session::Session(const ServerContext& context, const SessionLimits& limits)
     : ssl_(SSL_new(context.initial_context())), limits_(limits) {
     if (ssl_ == nullptr) {
         fail("cannot create SSL");
         return;
     }
-    incoming_ = BIO_new(BIO_s_mem());
-    outgoing_ = BIO_new(BIO_s_mem());
-    if (incoming_ == nullptr || outgoing_ == nullptr) {
-        BIO_free(incoming_);
-        BIO_free(outgoing_);
-        incoming_ = outgoing_ = nullptr;
+    BIO* bio = SessionBio::method() == nullptr ? nullptr : BIO_new(SessionBio::method());
+    if (bio == nullptr) {
         fail("cannot create BIO");
         return;
     }
-    // An empty memory BIO must mean "not yet", not end of stream.
-    BIO_set_mem_eof_return(incoming_, -1);
-    SSL_set_bio(ssl_.get(), incoming_, outgoing_);
+    BIO_set_data(bio, this);
+    SSL_set_bio(ssl_.get(), bio, bio);  // one reference serves both directions
     SSL_set_accept_state(ssl_.get());
 }
 
@@ -51,11 +113,8 @@ void Session::feed_ciphertext(std::string_view bytes) {
     if (failed_ || bytes.empty()) {
         return;
     }
-    // A memory BIO grows to hold anything; the caller bounds what it receives.
-    if (BIO_write(incoming_, bytes.data(), static_cast<int>(bytes.size())) !=
-        static_cast<int>(bytes.size())) {
-        fail("cannot buffer ciphertext");
-    }
+    // The buffer grows to hold anything; the caller bounds what it receives.
+    incoming_.append(bytes);
 }
 
 HandshakeStep Session::handshake() {
@@ -132,21 +191,24 @@ std::size_t Session::write_plaintext(std::string_view bytes) {
     return taken;
 }
 
-std::size_t Session::pending_ciphertext() const noexcept {
-    return outgoing_ == nullptr ? 0 : BIO_ctrl_pending(outgoing_);
+std::size_t Session::take_ciphertext(std::string& out) {
+    const std::size_t pending = outgoing_.size();
+    if (out.empty()) {
+        out.swap(outgoing_);
+    } else {
+        out.append(outgoing_);
+    }
+    outgoing_.clear();
+    return pending;
 }
 
-std::size_t Session::take_ciphertext(std::string& out) {
-    const std::size_t pending = pending_ciphertext();
-    if (pending == 0) {
-        return 0;
+void Session::release_idle_memory() noexcept {
+    if (incoming_read_ == 0 && incoming_.empty()) {
+        std::string().swap(incoming_);
     }
-    const std::size_t start = out.size();
-    out.resize(start + pending);
-    const int read = BIO_read(outgoing_, out.data() + start, static_cast<int>(pending));
-    const std::size_t got = read > 0 ? static_cast<std::size_t>(read) : 0;
-    out.resize(start + got);
-    return got;
+    if (outgoing_.empty()) {
+        std::string().swap(outgoing_);
+    }
 }
 
 bool Session::shutdown() {

@@ -1,4 +1,4 @@
-// src/tls/session.h: one server-side TLS connection over memory BIOs, sans-I/O: the
+// src/tls/session.h: one server-side TLS connection over in-memory buffers, sans-I/O: the
 // caller moves ciphertext between the socket and the session, plaintext to and from it.
 #pragma once
 
@@ -62,9 +62,15 @@ public:
     // much it took (0 when full, before the handshake is done, after shutdown or failure).
     std::size_t write_plaintext(std::string_view bytes);
 
-    // Appends all pending ciphertext to `out` and returns its size.
+    // Appends all pending ciphertext to `out` and returns its size (moved, not copied,
+    // when `out` is empty).
     std::size_t take_ciphertext(std::string& out);
-    std::size_t pending_ciphertext() const noexcept;
+    std::size_t pending_ciphertext() const noexcept { return outgoing_.size(); }
+    // Whether fed ciphertext is waiting to be decrypted (a whole record may be there).
+    bool has_buffered_input() const noexcept { return incoming_read_ < incoming_.size(); }
+
+    // Gives back buffer memory while the connection is idle (nothing pending either way).
+    void release_idle_memory() noexcept;
 
     // Queues close_notify (take_ciphertext sends it). We do not wait for the peer's
     // (RFC 8446 §6.1 lets us close after sending ours). False if it could not be queued.
@@ -87,9 +93,15 @@ public:
 private:
     bool fail(std::string_view fallback);
 
+    friend struct SessionBio;
+
     SslHandle ssl_;
-    BIO* incoming_ = nullptr;  // owned by ssl_
-    BIO* outgoing_ = nullptr;  // owned by ssl_
+    // What OpenSSL reads and writes through the session's BIO: plain strings that are
+    // emptied as they are consumed, so an idle connection keeps no record-sized buffer
+    // (a memory BIO never shrinks).
+    std::string incoming_;
+    std::size_t incoming_read_ = 0;
+    std::string outgoing_;
     SessionLimits limits_;
     std::string failure_;
     bool handshake_done_ = false;

@@ -116,12 +116,21 @@ def route(name, body="", status=200, *, hosts=None, path=None, path_prefix=None,
     return r
 
 
+def listener(address="127.0.0.1:0", **keys):
+    """A [[listeners]] entry with per-listener keys (e.g. http2=True), for make_config."""
+    entry = {"address": address}
+    entry.update(keys)
+    return entry
+
+
 def make_config(routes=None, *, workers=1, limits=None, timeouts=None, log=None,
-                listeners=("127.0.0.1:0",)):
+                listeners=("127.0.0.1:0",), http2=None):
     """Ringwall TOML for one worker on an ephemeral loopback port.
 
     routes: dicts from route(); the default is one catch-all route answering "hello\\n".
-    limits, timeouts, log: dicts of keys for those tables (values as TOML would take them).
+    limits, timeouts, log, http2: dicts of keys for those tables (values as TOML would take
+    them); http2=None (or empty) writes no [http2] table.
+    listeners: addresses, or dicts from listener() when a listener needs keys of its own.
     """
     if routes is None:
         routes = [route("default", "hello\n", path_prefix="/",
@@ -129,12 +138,18 @@ def make_config(routes=None, *, workers=1, limits=None, timeouts=None, log=None,
     lines = [f"workers = {toml_value(workers)}", ""]
     log_table = {"error_log": "stderr", "access_log": "off"}
     log_table.update(log or {})
-    for table, keys in (("log", log_table), ("limits", limits), ("timeouts", timeouts)):
+    for table, keys in (("log", log_table), ("limits", limits), ("timeouts", timeouts),
+                        ("http2", http2)):
         if keys:
             lines.append(f"[{table}]")
             lines += [f"{k} = {toml_value(v)}" for k, v in keys.items()]
             lines.append("")
     for address in listeners:
+        if isinstance(address, dict):
+            lines.append("[[listeners]]")
+            lines += [f"{k} = {toml_value(v)}" for k, v in address.items()]
+            lines.append("")
+            continue
         lines += ["[[listeners]]", f"address = {toml_value(address)}", ""]
     for r in routes:
         lines.append("[[routes]]")
