@@ -1,10 +1,10 @@
-// src/server/http2_stream.cc: turning an HTTP/2 field section into the request head every
+// src/http2/request_fields.cc: turning an HTTP/2 field section into the request head every
 // handler reads.
-#include "server/http2_stream.h"
+#include "http2/request_fields.h"
 
 #include "util/ascii.h"
 
-namespace ringwall::server {
+namespace ringwall::http2 {
 namespace {
 
 // RFC 9113 §8.3.1 leaves :path's characters to RFC 3986; a byte outside visible ASCII
@@ -39,13 +39,13 @@ bool parse_length(std::string_view text, std::uint64_t& out) noexcept {
 
 }  // namespace
 
-Http2RequestFields::Span Http2RequestFields::store(std::string_view text) {
+RequestFields::Span RequestFields::store(std::string_view text) {
     const Span span{static_cast<std::uint32_t>(arena_.size()), static_cast<std::uint32_t>(text.size())};
     arena_.append(text);
     return span;
 }
 
-bool Http2RequestFields::add(std::string_view name, std::string_view value) {
+bool RequestFields::add(std::string_view name, std::string_view value) {
     if (name.starts_with(':')) {
         std::optional<Span>* slot = name == ":method"      ? &method_
                                     : name == ":scheme"    ? &scheme_
@@ -75,7 +75,7 @@ bool Http2RequestFields::add(std::string_view name, std::string_view value) {
     return true;
 }
 
-bool Http2RequestFields::build(http1::RequestHead& head) {
+bool RequestFields::build(http1::RequestHead& head) {
     if (!method_ || !path_) {
         return false;  // CONNECT (no :path) is not served; nghttp2 checked the rest
     }
@@ -124,4 +124,4 @@ bool Http2RequestFields::build(http1::RequestHead& head) {
     return true;
 }
 
-}  // namespace ringwall::server
+}  // namespace ringwall::http2
