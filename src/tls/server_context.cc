@@ -10,6 +10,7 @@
 
 #include <string_view>
 
+#include "tls/session.h"
 #include "tls/ticket_keys.h"
 
 namespace ringwall::tls {
@@ -69,6 +70,8 @@ SslCtxHandle ServerContext::make_context() {
     SSL_CTX_set_tlsext_servername_callback(raw, &ServerContext::on_server_name);
     SSL_CTX_set_tlsext_servername_arg(raw, this);
     SSL_CTX_set_alpn_select_cb(raw, &ServerContext::on_alpn, this);
+    // The traffic secrets let a session drop its SSL object after a TLS 1.3 handshake.
+    SSL_CTX_set_keylog_callback(raw, &capture_traffic_secret);
     if (!configure_client_verify(raw)) {
         return nullptr;
     }

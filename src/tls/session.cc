@@ -96,6 +96,7 @@ Session::Session(const ServerContext& context, const SessionLimits& limits)
     }
     BIO_set_data(bio, this);
     SSL_set_bio(ssl_.get(), bio, bio);  // one reference serves both directions
+    SSL_set_app_data(ssl_.get(), this);
     SSL_set_accept_state(ssl_.get());
 }
 
@@ -125,9 +126,21 @@ HandshakeStep Session::handshake() {
         return {HandshakeStatus::done, {}};
     }
     ERR_clear_error();
+    const std::size_t flight_start = outgoing_.size();
     const int result = SSL_do_handshake(ssl_.get());
     if (result == 1) {
         handshake_done_ = true;
+        if (SSL_version(ssl_.get()) == TLS1_3_VERSION) {
+            // What this last step wrote follows our Finished: session tickets, under the
+            // application key. Their count is where our write sequence starts.
+            std::size_t records = 0;
+            for (std::size_t at = flight_start; at + 5 <= outgoing_.size();) {
+                const auto* h = reinterpret_cast<const unsigned char*>(outgoing_.data() + at);
+                at += 5 + ((std::size_t{h[3]} << 8) | h[4]);
+                ++records;
+            }
+            take_over_records(records);
+        }
         return {HandshakeStatus::done, {}};
     }
     const int error = SSL_get_error(ssl_.get(), result);
@@ -136,6 +149,95 @@ HandshakeStep Session::handshake() {
     }
     fail("handshake failed");
     return {HandshakeStatus::failed, failure_};
+}
+
+void capture_traffic_secret(const SSL* ssl, const char* line) {
+    auto* session = static_cast<Session*>(SSL_get_app_data(ssl));
+    const std::string_view text(line);
+    std::string* target = text.starts_with("CLIENT_TRAFFIC_SECRET_0 ")   ? &session->client_secret_
+                          : text.starts_with("SERVER_TRAFFIC_SECRET_0 ") ? &session->server_secret_
+                                                                         : nullptr;
+    if (session == nullptr || target == nullptr) {
+        return;
+    }
+    // "<label> <client random hex> <secret hex>"
+    const std::size_t last_space = text.rfind(' ');
+    const std::string_view hex = text.substr(last_space + 1);
+    target->clear();
+    for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+        const auto nibble = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
+        target->push_back(static_cast<char>((nibble(hex[i]) << 4) | nibble(hex[i + 1])));
+    }
+}
+
+void Session::take_over_records(std::size_t records_sent) {
+    SSL* ssl = ssl_.get();
+    const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl);
+    const std::optional<RecordCipher> record_cipher =
+        cipher == nullptr ? std::nullopt
+                          : record_cipher_of(static_cast<std::uint16_t>(SSL_CIPHER_get_protocol_id(cipher)));
+    // Still in OpenSSL's hands: an unknown suite, missing secrets, or plaintext it holds.
+    if (!record_cipher || client_secret_.empty() || server_secret_.empty() || SSL_has_pending(ssl) == 1) {
+        return;
+    }
+    records_ = RecordLayer::from_secrets(*record_cipher, client_secret_, server_secret_, records_sent);
+    OPENSSL_cleanse(client_secret_.data(), client_secret_.size());
+    OPENSSL_cleanse(server_secret_.data(), server_secret_.size());
+    std::string().swap(client_secret_);
+    std::string().swap(server_secret_);
+    if (!records_) {
+        return;
+    }
+    const unsigned char* name = nullptr;
+    unsigned int length = 0;
+    SSL_get0_alpn_selected(ssl, &name, &length);
+    alpn_.assign(reinterpret_cast<const char*>(name), name == nullptr ? 0 : length);
+    if (const char* sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name)) {
+        server_name_ = sni;
+    }
+    peer_subject_ = verified_peer_subject();
+    version_ = SSL_version(ssl);
+    resumed_ = SSL_session_reused(ssl) == 1;
+    // Marked as shut down properly, so a cached session survives the free.
+    SSL_set_shutdown(ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+    ssl_.reset();
+}
+
+ReadStep Session::read_own_record(std::span<char> out) {
+    for (;;) {
+        if (record_offset_ < record_plaintext_.size()) {
+            // The rest of a record larger than the caller's buffer.
+            const std::size_t bytes = std::min(out.size(), record_plaintext_.size() - record_offset_);
+            std::memcpy(out.data(), record_plaintext_.data() + record_offset_, bytes);
+            record_offset_ += bytes;
+            return {ReadStatus::data, bytes};
+        }
+        record_plaintext_.clear();
+        record_offset_ = 0;
+        const std::string_view input = std::string_view(incoming_).substr(incoming_read_);
+        std::string reply;
+        const OpenStep step = records_->open(input, record_plaintext_, reply);
+        incoming_read_ += step.consumed;
+        if (incoming_read_ == incoming_.size()) {
+            incoming_.clear();
+            incoming_read_ = 0;
+        }
+        outgoing_ += reply;
+        switch (step.status) {
+            case OpenStatus::need_more:
+                return {ReadStatus::need_more};
+            case OpenStatus::closed:
+                peer_closed_cleanly_ = true;
+                return {ReadStatus::closed};
+            case OpenStatus::failed:
+                failed_ = true;
+                failure_ = "bad record";
+                return {ReadStatus::failed};
+            case OpenStatus::data:
+                break;
+        }
+        // An empty record (a KeyUpdate, or zero-length data) loops to the next one.
+    }
 }
 
 ReadStep Session::read_plaintext(std::span<char> out) {
@@ -147,6 +249,9 @@ ReadStep Session::read_plaintext(std::span<char> out) {
     }
     if (out.empty()) {
         return {ReadStatus::need_more};
+    }
+    if (records_) {
+        return read_own_record(out);
     }
     ERR_clear_error();
     std::size_t bytes = 0;
@@ -167,10 +272,27 @@ ReadStep Session::read_plaintext(std::span<char> out) {
 }
 
 std::size_t Session::write_plaintext(std::string_view bytes) {
-    if (failed_ || !handshake_done_ || (SSL_get_shutdown(ssl_.get()) & SSL_SENT_SHUTDOWN)) {
+    if (failed_ || !handshake_done_ || sent_close_notify_ ||
+        (!records_ && (SSL_get_shutdown(ssl_.get()) & SSL_SENT_SHUTDOWN))) {
         return 0;
     }
     std::size_t taken = 0;
+    if (records_) {
+        while (taken < bytes.size()) {
+            const std::size_t pending = pending_ciphertext();
+            if (pending + record_overhead >= limits_.max_pending_ciphertext) {
+                break;
+            }
+            const std::size_t room = limits_.max_pending_ciphertext - pending - record_overhead;
+            const std::size_t chunk = std::min({bytes.size() - taken, room, max_record_plaintext});
+            if (!records_->seal(bytes.substr(taken, chunk), outgoing_)) {
+                fail("cannot seal record");
+                break;
+            }
+            taken += chunk;
+        }
+        return taken;
+    }
     // One record per SSL_write, sized so its ciphertext still fits under the bound.
     while (taken < bytes.size()) {
         const std::size_t pending = pending_ciphertext();
@@ -212,6 +334,13 @@ void Session::release_idle_memory() noexcept {
 }
 
 bool Session::shutdown() {
+    if (records_ && !failed_) {
+        if (!sent_close_notify_ && !records_->seal_close_notify(outgoing_)) {
+            return fail("cannot send close_notify");
+        }
+        sent_close_notify_ = true;
+        return true;
+    }
     if (ssl_ == nullptr || failed_ || !handshake_done_) {
         return false;
     }
@@ -225,7 +354,7 @@ bool Session::shutdown() {
 
 std::string_view Session::alpn() const noexcept {
     if (ssl_ == nullptr) {
-        return {};
+        return alpn_;
     }
     const unsigned char* name = nullptr;
     unsigned int len = 0;
@@ -236,14 +365,17 @@ std::string_view Session::alpn() const noexcept {
 
 std::string_view Session::server_name() const noexcept {
     if (ssl_ == nullptr) {
-        return {};
+        return server_name_;
     }
     const char* name = SSL_get_servername(ssl_.get(), TLSEXT_NAMETYPE_host_name);
     return name == nullptr ? std::string_view() : std::string_view(name);
 }
 
 std::string Session::verified_peer_subject() const {
-    if (ssl_ == nullptr || !handshake_done_ || SSL_get_verify_result(ssl_.get()) != X509_V_OK) {
+    if (ssl_ == nullptr) {
+        return peer_subject_;
+    }
+    if (!handshake_done_ || SSL_get_verify_result(ssl_.get()) != X509_V_OK) {
         return {};
     }
     X509* peer = SSL_get0_peer_certificate(ssl_.get());
@@ -263,11 +395,14 @@ std::string Session::verified_peer_subject() const {
 }
 
 bool Session::is_resumed() const noexcept {
-    return ssl_ != nullptr && SSL_session_reused(ssl_.get()) == 1;
+    return ssl_ == nullptr ? resumed_ : SSL_session_reused(ssl_.get()) == 1;
 }
 
 int Session::protocol_version() const noexcept {
-    return handshake_done_ ? SSL_version(ssl_.get()) : 0;
+    if (!handshake_done_) {
+        return 0;
+    }
+    return ssl_ == nullptr ? version_ : SSL_version(ssl_.get());
 }
 
 }  // namespace ringwall::tls

@@ -8,7 +8,11 @@
 #include <string>
 #include <string_view>
 
+#include <memory>
+#include <optional>
+
 #include "tls/openssl_handles.h"
+#include "tls/record_layer.h"
 #include "tls/server_context.h"
 
 namespace ringwall::tls {
@@ -38,6 +42,10 @@ struct ReadStep {
     ReadStatus status;
     std::size_t bytes = 0;
 };
+
+// OpenSSL's key log callback (SSL_CTX_set_keylog_callback): keeps the TLS 1.3 traffic
+// secrets of the session that owns `ssl`.
+void capture_traffic_secret(const SSL* ssl, const char* line);
 
 // One connection, one thread. After any failure every call fails again.
 class Session {
@@ -76,6 +84,9 @@ public:
     // (RFC 8446 §6.1 lets us close after sending ours). False if it could not be queued.
     bool shutdown();
 
+    // Whether the SSL object is gone and records go through our own TLS 1.3 record layer.
+    bool has_own_records() const noexcept { return records_.has_value(); }
+
     // Empty until negotiated; views live as long as the session.
     std::string_view alpn() const noexcept;
     std::string_view server_name() const noexcept;
@@ -92,6 +103,11 @@ public:
 
 private:
     bool fail(std::string_view fallback);
+    // After a TLS 1.3 handshake: keep the traffic secrets, what the accessors report, and
+    // free the SSL object. `records_sent`: application-key records already written.
+    void take_over_records(std::size_t records_sent);
+    ReadStep read_own_record(std::span<char> out);
+    friend void capture_traffic_secret(const SSL* ssl, const char* line);
 
     friend struct SessionBio;
 
@@ -102,6 +118,19 @@ private:
     std::string incoming_;
     std::size_t incoming_read_ = 0;
     std::string outgoing_;
+    // Set once the SSL object is freed after a TLS 1.3 handshake.
+    std::optional<RecordLayer> records_;
+    std::string record_plaintext_;  // one opened record, while it is being copied out
+    std::size_t record_offset_ = 0;
+    std::string client_secret_;     // *_TRAFFIC_SECRET_0 from the key log, until taken over
+    std::string server_secret_;
+    // What the accessors report once the SSL object is gone.
+    std::string alpn_;
+    std::string server_name_;
+    std::string peer_subject_;
+    int version_ = 0;
+    bool resumed_ = false;
+    bool sent_close_notify_ = false;
     SessionLimits limits_;
     std::string failure_;
     bool handshake_done_ = false;

@@ -65,7 +65,9 @@ TEST(Session, CompletesTls12HandshakeWithEcdheAead) {
 }
 
 TEST(Session, RefusesTls12WhenConfiguredForTls13Only) {
-    auto context = make_server({.min_version = Version::tls1_3});
+    ServerOptions tls13_only;
+    tls13_only.min_version = Version::tls1_3;
+    auto context = make_server(tls13_only);
     Session session(*context, {});
     Client client({.max_version = TLS1_2_VERSION});
     const auto outcome = run_handshake(client, session);
@@ -122,7 +124,9 @@ TEST(Session, NegotiatesAlpnByServerPreference) {
 }
 
 TEST(Session, AlpnHonoursConfiguredList) {
-    const Connected c = connect({.alpn = {"h2", "http/1.1"}}, {.alpn = {"http/1.1"}});
+    ServerOptions http11_only;
+    http11_only.alpn = {"http/1.1"};
+    const Connected c = connect({.alpn = {"h2", "http/1.1"}}, http11_only);
     EXPECT_EQ(c.session->alpn(), "http/1.1");
 }
 
@@ -183,6 +187,83 @@ void round_trip(Connected& c, std::size_t total) {
 TEST(Session, CarriesOneMebibyteEachWayOverTls13) {
     Connected c = connect({});
     round_trip(c, 1 << 20);
+}
+
+TEST(Session, TakesOverTls13RecordsAndFreesTheSslObject) {
+    const Connected c = connect({.alpn = {"h2"}});
+    EXPECT_TRUE(c.session->has_own_records());
+    EXPECT_EQ(c.session->alpn(), "h2");  // still answered once the SSL object is gone
+    EXPECT_EQ(c.session->protocol_version(), TLS1_3_VERSION);
+}
+
+TEST(Session, LeavesTls12RecordsToOpenSsl) {
+    const Connected c = connect({.max_version = TLS1_2_VERSION});
+    EXPECT_FALSE(c.session->has_own_records());
+}
+
+// Client bytes to the server and back, one exchange.
+std::string echo_through(Connected& c, std::string_view ping, std::string_view pong) {
+    EXPECT_EQ(SSL_write(c.client->ssl(), ping.data(), static_cast<int>(ping.size())), static_cast<int>(ping.size()));
+    c.session->feed_ciphertext(c.client->take());
+    std::string server_got;
+    char buffer[64];
+    for (ReadStep read = c.session->read_plaintext(buffer); read.status == ReadStatus::data;
+         read = c.session->read_plaintext(buffer)) {
+        server_got.append(buffer, read.bytes);
+    }
+    EXPECT_EQ(server_got, ping);
+    EXPECT_EQ(c.session->write_plaintext(pong), pong.size());
+    std::string out;
+    c.session->take_ciphertext(out);
+    c.client->feed(out);
+    std::string client_got;
+    for (int n = SSL_read(c.client->ssl(), buffer, sizeof buffer); n > 0; n = SSL_read(c.client->ssl(), buffer, sizeof buffer)) {
+        client_got.append(buffer, static_cast<std::size_t>(n));
+    }
+    ERR_clear_error();
+    return client_got;
+}
+
+TEST(Session, FollowsClientKeyUpdatesAndAnswersThem) {
+    for (const char* suites : {"TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"}) {
+        // The client offers only this suite, so the handshake agrees on it.
+        ClientOptions options;
+        Connected fresh;
+        fresh.context = make_server();
+        fresh.session = std::make_unique<Session>(*fresh.context, SessionLimits{});
+        fresh.client = std::make_unique<Client>(options);
+        ASSERT_EQ(SSL_set_ciphersuites(fresh.client->ssl(), suites), 1);
+        ASSERT_EQ(run_handshake(*fresh.client, *fresh.session).server, HandshakeStatus::done);
+        ASSERT_TRUE(fresh.session->has_own_records()) << suites;
+        EXPECT_EQ(echo_through(fresh, "before", "ok 1"), "ok 1") << suites;
+        // Updated and asking for ours: the server must switch its read key, then send its
+        // KeyUpdate under the old write key and switch too, or the client cannot read on.
+        ASSERT_EQ(SSL_key_update(fresh.client->ssl(), SSL_KEY_UPDATE_REQUESTED), 1);
+        EXPECT_EQ(echo_through(fresh, "after one", "ok 2"), "ok 2") << suites;
+        ASSERT_EQ(SSL_key_update(fresh.client->ssl(), SSL_KEY_UPDATE_NOT_REQUESTED), 1);
+        EXPECT_EQ(echo_through(fresh, "after two", "ok 3"), "ok 3") << suites;
+        EXPECT_EQ(echo_through(fresh, std::string(20000, 'x'), std::string(40000, 'y')), std::string(40000, 'y'));
+    }
+}
+
+TEST(Session, RefusesATamperedRecord) {
+    Connected c = connect({});
+    ASSERT_TRUE(c.session->has_own_records());
+    ASSERT_EQ(SSL_write(c.client->ssl(), "payload", 7), 7);
+    std::string record = c.client->take();
+    record[record.size() - 3] ^= 0x01;  // inside the tag
+    c.session->feed_ciphertext(record);
+    char buffer[64];
+    EXPECT_EQ(c.session->read_plaintext(buffer).status, ReadStatus::failed);
+    EXPECT_EQ(c.session->write_plaintext("x"), 0U);
+}
+
+TEST(Session, RefusesAPlaintextRecordAfterTheHandshake) {
+    Connected c = connect({});
+    // A bare alert, as an attacker on the path could inject: not application_data.
+    c.session->feed_ciphertext(std::string("\x15\x03\x03\x00\x02\x01\x00", 7));
+    char buffer[64];
+    EXPECT_EQ(c.session->read_plaintext(buffer).status, ReadStatus::failed);
 }
 
 TEST(Session, CarriesOneMebibyteEachWayOverTls12) {
