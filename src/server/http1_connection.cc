@@ -482,13 +482,13 @@ io::Task<bool> Http1Connection::send_vectored(std::span<iovec> pieces) {
         }
         enter_phase(Phase::sending);  // the send deadline measures lack of progress
         if (tls_) {
-            const std::string_view piece(static_cast<const char*>(pieces[first].iov_base), pieces[first].iov_len);
-            if (!co_await tls_->send(piece, inflight_send_)) {
-                ok = false;
-                break;
+            // One record and one send for a chunk's size line, data and CRLF, not one each.
+            std::string joined;
+            for (std::size_t i = first; i < pieces.size(); ++i) {
+                joined.append(static_cast<const char*>(pieces[i].iov_base), pieces[i].iov_len);
             }
-            ++first;
-            continue;
+            ok = co_await tls_->send(joined, inflight_send_);
+            break;
         }
         msghdr message{};
         message.msg_iov = &pieces[first];

@@ -39,12 +39,12 @@ public:
         release_lent();
         for (;;) {
             if (!s_.body_in.empty()) {
-                s_.body_lent = s_.body_in.size();
-                consumed_ += s_.body_lent;
+                s_.body_lent.swap(s_.body_in);  // body_in takes the old lent buffer's capacity
+                consumed_ += s_.body_lent.size();
                 if (consumed_ > s_.pipeline->config().limits.max_body_size) {
                     co_return proxy::BodyChunk{.kind = proxy::BodyChunk::Kind::failed, .bytes = {}, .status = 413};
                 }
-                co_return proxy::BodyChunk{.kind = proxy::BodyChunk::Kind::data, .bytes = s_.body_in, .status = 0};
+                co_return proxy::BodyChunk{.kind = proxy::BodyChunk::Kind::data, .bytes = s_.body_lent, .status = 0};
             }
             if (s_.request_ended && !s_.closed) {
                 co_return proxy::BodyChunk{.kind = proxy::BodyChunk::Kind::end, .bytes = {}, .status = 0};
@@ -71,15 +71,14 @@ public:
 
     // What was handed out last is done with: free it and give the peer its credit back.
     void release_lent() {
-        if (s_.body_lent == 0) {
+        if (s_.body_lent.empty()) {
             return;
         }
-        s_.body_in.erase(0, s_.body_lent);
         if (!s_.closed && !c_.closed_) {
-            nghttp2_session_consume(c_.session_, s_.id, s_.body_lent);
+            nghttp2_session_consume(c_.session_, s_.id, s_.body_lent.size());
             c_.wake();
         }
-        s_.body_lent = 0;
+        s_.body_lent.clear();
     }
 
 private:

@@ -36,10 +36,11 @@ struct Http2Stream {
     const proxy::CompiledRoute* route = nullptr;
     proxy::Exchange exchange;
 
-    // The request body not yet handed to the handler, and how much of the front of it was
-    // handed out last (released, and credited back to the peer, on the next read).
+    // The request body not yet handed to the handler, and what was handed out last: kept
+    // apart, since DATA arriving while the handler sends the lent bytes must not move them.
+    // The lent bytes are released, and credited back to the peer, on the next read.
     std::string body_in;
-    std::size_t body_lent = 0;
+    std::string body_lent;
     std::uint64_t body_received = 0;
 
     std::deque<OutgoingPiece> out;

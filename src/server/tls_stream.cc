@@ -61,10 +61,13 @@ io::Task<bool> TlsStream::handshake(const io::Completion*& inflight) {
 
 io::Task<io::RecvResult> TlsStream::next(const io::Completion*& inflight) {
     (void)inflight;
+    // Bytes already fed may hold a whole record: try them first. After need_more, only
+    // new bytes can help (a partial record stays buffered, so "has input" is no signal).
+    bool want_input = !session_.has_buffered_input();
     for (;;) {
-        // An idle connection waits below holding no plaintext buffer: it is made only when
+        // An idle connection waits here holding no plaintext buffer: it is made only when
         // there are bytes to decrypt.
-        if (!session_.has_buffered_input()) {
+        if (want_input) {
             io::RecvResult received = co_await recv_.next();
             if (received.kind != io::RecvResult::Kind::data) {
                 co_return received;
@@ -86,15 +89,9 @@ io::Task<io::RecvResult> TlsStream::next(const io::Completion*& inflight) {
             case tls::ReadStatus::failed:
                 co_return io::RecvResult{.kind = io::RecvResult::Kind::error, .error = EPROTO, .buffer = {}};
             case tls::ReadStatus::need_more:
-                // A partial record stays in the session. What may be pending to send here
-                // (our answer to a KeyUpdate) leaves with the next response.
-                if (!session_.has_buffered_input()) {
-                    io::RecvResult received = co_await recv_.next();
-                    if (received.kind != io::RecvResult::Kind::data) {
-                        co_return received;
-                    }
-                    session_.feed_ciphertext(received.buffer.bytes());
-                }
+                // What may be pending to send here (our answer to a KeyUpdate) leaves with
+                // the next response.
+                want_input = true;
                 break;
         }
     }
