@@ -39,6 +39,12 @@ bool parse_length(std::string_view text, std::uint64_t& out) noexcept {
 
 }  // namespace
 
+bool is_connection_specific(std::string_view name) noexcept {
+    return util::iequals(name, "connection") || util::iequals(name, "keep-alive") ||
+           util::iequals(name, "proxy-connection") || util::iequals(name, "transfer-encoding") ||
+           util::iequals(name, "upgrade");
+}
+
 RequestFields::Span RequestFields::store(std::string_view text) {
     const Span span{static_cast<std::uint32_t>(arena_.size()), static_cast<std::uint32_t>(text.size())};
     arena_.append(text);

@@ -12,6 +12,10 @@
 
 namespace ringwall::http2 {
 
+// RFC 9113 §8.2.2: fields that only mean something to HTTP/1.1 and make an HTTP/2 message
+// malformed; they never go out on HTTP/2.
+bool is_connection_specific(std::string_view name) noexcept;
+
 // The request's fields arrive one callback at a time with no lasting storage: they are
 // copied into `arena`, and views are made only once the block has ended (the arena may
 // move while it grows).

@@ -26,6 +26,15 @@ struct Request {
     std::span<const Field> fields;  // for match_headers; may be empty for synthetic requests
 };
 
+// The request of an HTTP/1.1 head, or of the head an HTTP/2 stream was turned into.
+inline Request request_of(const http1::RequestHead& head) noexcept {
+    return Request{.method = head.method,
+                   .authority = head.authority,
+                   .path = head.path,
+                   .query = head.query,
+                   .fields = head.fields};
+}
+
 struct Response {
     std::uint16_t status = 0;
     // Serialized field lines ("Name: value\r\n"...) owned by the pipeline snapshot (or the

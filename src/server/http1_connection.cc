@@ -257,7 +257,7 @@ Http1Connection::After Http1Connection::process(std::string_view& input) {
                 return After::read_more;
             case http1::Progress::head_done: {
                 const http1::RequestHead& head = parser_->head();
-                route_ = pipeline_->match(request_of(head));
+                route_ = pipeline_->match(proxy::request_of(head));
                 const bool proxied = route_ != nullptr && route_->is_proxy();
                 in_body_ = head.framing != http1::BodyFraming::none;
                 const bool body_expected =
@@ -296,14 +296,6 @@ Http1Connection::After Http1Connection::process(std::string_view& input) {
     }
 }
 
-proxy::Request Http1Connection::request_of(const http1::RequestHead& head) noexcept {
-    return proxy::Request{.method = head.method,
-                          .authority = head.authority,
-                          .path = head.path,
-                          .query = head.query,
-                          .fields = head.fields};
-}
-
 ConnectionField Http1Connection::connection_field(const http1::RequestHead& head) const noexcept {
     if (!head.keep_alive || draining_) {
         return ConnectionField::close;
@@ -314,7 +306,7 @@ ConnectionField Http1Connection::connection_field(const http1::RequestHead& head
 Http1Connection::After Http1Connection::on_message_done() {
     const http1::RequestHead& head = parser_->head();
     proxy::Exchange exchange;
-    exchange.request = request_of(head);
+    exchange.request = proxy::request_of(head);
     exchange.route = route_;
     if (route_ != nullptr && route_->action() == config::Action::static_files) {
         // The cache answers most requests here, as cheaply as a fixed response; the rest

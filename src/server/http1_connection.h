@@ -75,7 +75,6 @@ private:
     io::Task<After> serve_static();
     // Sends `length` bytes of `fd` from `offset`, read into the send slab piece by piece.
     io::Task<bool> send_file_range(int fd, std::uint64_t offset, std::uint64_t length);
-    static proxy::Request request_of(const http1::RequestHead& head) noexcept;
     // What the response says of the connection: close (the client asked, or we drain),
     // keep-alive spelled out for HTTP/1.0, or nothing.
     ConnectionField connection_field(const http1::RequestHead& head) const noexcept;

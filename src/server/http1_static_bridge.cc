@@ -28,7 +28,7 @@ io::Task<Http1Connection::After> Http1Connection::serve_static() {
     }
     const http1::RequestHead& head = parser_->head();
     proxy::Exchange exchange;
-    exchange.request = request_of(head);
+    exchange.request = proxy::request_of(head);
     exchange.route = route_;
     const std::shared_ptr<proxy::StaticFiles> files_holder = worker_.static_files_for(pipeline_);
     proxy::StaticFiles& files = *files_holder;

@@ -32,13 +32,6 @@ nghttp2_nv make_nv(std::string_view name, std::string_view value, std::uint8_t f
                       .flags = flags};
 }
 
-// RFC 9113 §8.2.2: these only mean something to HTTP/1.1 and make an HTTP/2 message malformed.
-bool is_connection_specific(std::string_view name) noexcept {
-    return util::iequals(name, "connection") || util::iequals(name, "keep-alive") ||
-           util::iequals(name, "proxy-connection") || util::iequals(name, "transfer-encoding") ||
-           util::iequals(name, "upgrade");
-}
-
 // "Date: Tue, 25 Nov 2026 08:00:00 GMT\r\n" → the value.
 std::string_view field_value_of_line(std::string_view line) noexcept {
     const std::size_t colon = line.find(':');
@@ -648,11 +641,7 @@ void Http2Connection::end_of_headers(Http2Stream& stream, bool end_stream) {
         if (!end_stream && stream.head.framing == http1::BodyFraming::none) {
             stream.head.framing = http1::BodyFraming::chunked;  // a body of unknown length follows
         }
-        stream.route = pipeline_->match(proxy::Request{.method = stream.head.method,
-                                                       .authority = stream.head.authority,
-                                                       .path = stream.head.path,
-                                                       .query = stream.head.query,
-                                                       .fields = stream.head.fields});
+        stream.route = pipeline_->match(proxy::request_of(stream.head));
         if (stream.route != nullptr && stream.route->is_proxy()) {
             // The body streams to the backend as it arrives.
             stream.discard_body = false;
@@ -683,11 +672,7 @@ void Http2Connection::on_request_complete(Http2Stream& stream) {
 void Http2Connection::answer(Http2Stream& stream) {
     stream.answered = true;
     proxy::Exchange& exchange = stream.exchange;
-    exchange.request = proxy::Request{.method = stream.head.method,
-                                      .authority = stream.head.authority,
-                                      .path = stream.head.path,
-                                      .query = stream.head.query,
-                                      .fields = stream.head.fields};
+    exchange.request = proxy::request_of(stream.head);
     exchange.route = stream.route;
     if (stream.route != nullptr && stream.route->action() == config::Action::static_files) {
         proxy::StaticContext context;
@@ -741,7 +726,7 @@ void Http2Connection::submit_exchange(Http2Stream& stream, bool body_follows) {
             continue;
         }
         const std::string_view name = line.substr(0, colon);
-        if (is_connection_specific(name)) {
+        if (http2::is_connection_specific(name)) {
             continue;
         }
         fields.push_back(make_nv(names.add(name), field_value_of_line(line)));

@@ -21,6 +21,15 @@ constexpr std::size_t queued_body_limit = 256 * 1024;
 constexpr int max_static_loads = 8;  // as for HTTP/1.1: a bound, then 503
 constexpr std::size_t file_read_chunk = 64 * 1024;
 
+// HTTP/2 field names go out in lowercase (RFC 9113 §8.2.1); upstream ones may not be.
+std::string lowercase(std::string_view name) {
+    std::string out(name);
+    for (char& ch : out) {
+        ch = util::to_lower(ch);
+    }
+    return out;
+}
+
 }  // namespace
 
 // Suspends a stream's task until the connection's loop notifies it.
@@ -98,14 +107,11 @@ public:
         names_.clear();
         values_.clear();
         for (const proxy::Field& field : start.fields) {
-            if (is_hop_by_hop(field.name)) {
+            // Content-Length is ours to state, below.
+            if (http2::is_connection_specific(field.name) || util::iequals(field.name, "content-length")) {
                 continue;
             }
-            std::string name(field.name);
-            for (char& ch : name) {
-                ch = util::to_lower(ch);
-            }
-            names_.push_back(std::move(name));
+            names_.push_back(lowercase(field.name));
             values_.emplace_back(field.value);
         }
         if (start.content_length && start.has_body) {
@@ -136,11 +142,7 @@ public:
             co_return false;
         }
         for (const proxy::Field& field : trailers) {
-            std::string name(field.name);
-            for (char& ch : name) {
-                ch = util::to_lower(ch);
-            }
-            s_.trailers.emplace_back(std::move(name), std::string(field.value));
+            s_.trailers.emplace_back(lowercase(field.name), std::string(field.value));
         }
         s_.out_ended = true;
         if (has_body_) {
@@ -153,12 +155,6 @@ public:
     bool has_started() const noexcept override { return submitted_; }
 
 private:
-    static bool is_hop_by_hop(std::string_view name) noexcept {
-        return util::iequals(name, "connection") || util::iequals(name, "keep-alive") ||
-               util::iequals(name, "proxy-connection") || util::iequals(name, "transfer-encoding") ||
-               util::iequals(name, "upgrade") || util::iequals(name, "content-length");
-    }
-
     bool submit() {
         if (submitted_) {
             return !s_.closed && !c_.closed_;
@@ -259,11 +255,7 @@ io::Task<void> Http2Connection::static_task(Http2Stream& stream) {
     {
         TaskScope scope(tasks_, tasks_done_);
         proxy::Exchange& exchange = stream.exchange;
-        exchange.request = proxy::Request{.method = stream.head.method,
-                                          .authority = stream.head.authority,
-                                          .path = stream.head.path,
-                                          .query = stream.head.query,
-                                          .fields = stream.head.fields};
+        exchange.request = proxy::request_of(stream.head);
         exchange.route = stream.route;
         const std::shared_ptr<proxy::StaticFiles> files = worker_.static_files_for(stream.pipeline);
         proxy::StaticContext context;
