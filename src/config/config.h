@@ -259,6 +259,26 @@ struct Retry {
     bool operator==(const Retry&) const = default;
 };
 
+// [upstreams.tls]: present when the backends are reached over TLS.
+struct UpstreamTls {
+    bool verify = true;       // the backend's chain and name are checked
+    std::string ca_file;      // trusted roots; empty: the system's store
+    // SNI and the name the certificate must carry; empty: each backend's host (a DNS name
+    // is sent as SNI, an IP literal is only verified against the certificate's IP SANs).
+    std::string server_name;
+    bool min_tls13 = false;   // min_version = "1.3"
+    std::string certificate;  // a client chain for backends that ask for one (mTLS)
+    std::string key;
+
+    bool operator==(const UpstreamTls&) const = default;
+};
+
+// What is spoken to the backends once connected.
+enum class UpstreamProtocol : std::uint8_t {
+    http1,  // HTTP/1.1 with keep-alive
+    http2,  // HTTP/2: ALPN "h2" over TLS, prior knowledge (h2c) without
+};
+
 struct Upstream {
     std::string name;
     Balance balance = Balance::round_robin;
@@ -269,6 +289,8 @@ struct Upstream {
     HealthChecks health;
     CircuitBreaker circuit_breaker;
     Retry retry;
+    UpstreamProtocol protocol = UpstreamProtocol::http1;
+    std::optional<UpstreamTls> tls;  // absent: plain TCP
 
     bool operator==(const Upstream&) const = default;
 };

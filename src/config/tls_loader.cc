@@ -139,6 +139,70 @@ void load_listener_tls(Reader& in, const toml::table& table, const std::string& 
     }
 }
 
+void load_upstream_tls(Reader& in, const toml::table& table, const std::string& path, UpstreamTls& tls) {
+    const toml::node* certificate_at = nullptr;
+    const toml::node* key_at = nullptr;
+    in.fields(table, path,
+              {
+                  {"verify",
+                   [&](const toml::node& v, const std::string& p) {
+                       if (auto b = in.boolean(v, p)) {
+                           tls.verify = *b;
+                       }
+                   }},
+                  {"ca_file",
+                   [&](const toml::node& v, const std::string& p) {
+                       if (auto file = readable_file(in, v, p)) {
+                           tls.ca_file = std::move(*file);
+                       }
+                   }},
+                  {"server_name",
+                   [&](const toml::node& v, const std::string& p) {
+                       std::optional<std::string> name = in.string(v, p);
+                       if (!name) {
+                           return;
+                       }
+                       const bool valid = !name->empty() && name->size() <= 253 &&
+                                          name->find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                                                                  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
+                                              std::string::npos;
+                       if (!valid) {
+                           in.error(v.source(), p, "expected a host name such as \"api.internal\", got " +
+                                                       toml_string(*name));
+                           return;
+                       }
+                       tls.server_name = std::move(*name);
+                   }},
+                  {"min_version",
+                   [&](const toml::node& v, const std::string& p) {
+                       if (auto version = in.one_of(v, p, {"1.2", "1.3"})) {
+                           tls.min_tls13 = *version == "1.3";
+                       }
+                   }},
+                  {"certificate",
+                   [&](const toml::node& v, const std::string& p) {
+                       certificate_at = &v;
+                       if (auto file = readable_file(in, v, p)) {
+                           tls.certificate = std::move(*file);
+                       }
+                   }},
+                  {"key",
+                   [&](const toml::node& v, const std::string& p) {
+                       key_at = &v;
+                       if (auto file = readable_file(in, v, p)) {
+                           tls.key = std::move(*file);
+                       }
+                   }},
+              });
+    if (certificate_at != nullptr && key_at == nullptr) {
+        in.error(certificate_at->source(), child_path(path, "key"),
+                 "missing; a client certificate needs its key = \"client.key\"");
+    } else if (key_at != nullptr && certificate_at == nullptr) {
+        in.error(key_at->source(), child_path(path, "certificate"),
+                 "missing; a key needs its certificate = \"client.pem\"");
+    }
+}
+
 void load_http2(Reader& in, const toml::table& table, const std::string& path, Http2& http2) {
     auto count = [&](std::uint32_t& target, std::int64_t min, std::int64_t max) {
         return [&in, target = &target, min, max](const toml::node& v, const std::string& p) {

@@ -1,4 +1,5 @@
-// src/config/tls_loader.h: a listener's [listeners.tls] table and the top-level [http2] table.
+// src/config/tls_loader.h: a listener's [listeners.tls] table, an upstream's [upstreams.tls]
+// table and the top-level [http2] table.
 #pragma once
 
 #include <toml++/toml.h>
@@ -15,6 +16,10 @@ namespace ringwall::config {
 // session_tickets, ticket_key_rotation, session_cache_size, client_ca and client_verify.
 // Whether the PEM inside parses is checked where the TLS contexts are built.
 void load_listener_tls(Reader& in, const toml::table& table, const std::string& path, ListenerTls& tls);
+
+// [upstreams.tls]: verify, ca_file, server_name, min_version, and certificate with key for
+// backends that ask for a client certificate. Files must be readable now.
+void load_upstream_tls(Reader& in, const toml::table& table, const std::string& path, UpstreamTls& tls);
 
 // [http2]: SETTINGS values (within RFC 9113 §6.5.2's ranges) and the flood limits.
 void load_http2(Reader& in, const toml::table& table, const std::string& path, Http2& http2);

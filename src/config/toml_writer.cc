@@ -136,6 +136,7 @@ void upstream(std::string& out, const Upstream& upstream) {
     if (upstream.balance == Balance::consistent_hash) {
         line(out, "hash_key", toml_string(upstream.hash_key));
     }
+    line(out, "protocol", upstream.protocol == UpstreamProtocol::http2 ? "\"http2\"" : "\"http1.1\"");
     for (const Backend& backend : upstream.backends) {
         out += "[[upstreams.backends]]\n";
         line(out, "address", toml_string(backend_address(backend)));
@@ -179,6 +180,19 @@ void upstream(std::string& out, const Upstream& upstream) {
     line(out, "attempts", std::to_string(retry.attempts));
     line(out, "budget_percent", std::to_string(retry.budget_percent));
     line(out, "min_per_second", std::to_string(retry.min_per_second));
+    if (upstream.tls) {
+        const UpstreamTls& tls = *upstream.tls;
+        out += "[upstreams.tls]\n";
+        line(out, "verify", tls.verify ? "true" : "false");
+        line(out, "ca_file", toml_string(tls.ca_file) + (tls.ca_file.empty() ? "  # the system's trust store" : ""));
+        line(out, "server_name",
+             toml_string(tls.server_name) + (tls.server_name.empty() ? "  # each backend's host" : ""));
+        line(out, "min_version", tls.min_tls13 ? "\"1.3\"" : "\"1.2\"");
+        if (!tls.certificate.empty()) {
+            line(out, "certificate", toml_string(tls.certificate));
+            line(out, "key", toml_string(tls.key));
+        }
+    }
 }
 
 void route(std::string& out, const Route& route) {

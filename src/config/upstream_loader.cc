@@ -9,6 +9,7 @@
 #include "config/http_syntax.h"
 #include "config/parsed.h"
 #include "config/suggest.h"
+#include "config/tls_loader.h"
 #include "config/toml_text.h"
 #include "config/upstream_parts.h"
 #include "util/ascii.h"
@@ -165,6 +166,16 @@ Places load_upstream(Reader& in, const toml::table& table, const std::string& pa
                                [&](const toml::table& t, const std::string& p) {
                                    load_retry(in, t, p, upstream.retry);
                                })},
+            {"protocol",
+             [&](const toml::node& v, const std::string& p) {
+                 if (auto protocol = in.one_of(v, p, {"http1.1", "http2"})) {
+                     upstream.protocol = *protocol == "http2" ? UpstreamProtocol::http2 : UpstreamProtocol::http1;
+                 }
+             }},
+            {"tls", table_of(in,
+                             [&](const toml::table& t, const std::string& p) {
+                                 load_upstream_tls(in, t, p, upstream.tls.emplace());
+                             })},
         });
     if (!table.contains("name")) {
         in.error(table.source(), child_path(path, "name"),

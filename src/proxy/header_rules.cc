@@ -111,30 +111,31 @@ std::string rewrite_path(std::string_view path, std::string_view strip_prefix,
     return out;
 }
 
-bool append_upstream_request(std::string& out, const UpstreamRequestInput& input) {
+void build_upstream_request(UpstreamRequestFields& out, const UpstreamRequestInput& input) {
     const http1::RequestHead& head = *input.head;
     const config::Route& route = *input.route;
     const HopByHop hop(head.fields);
 
-    std::string target = rewrite_path(head.path, route.strip_prefix, route.add_prefix);
+    out.target = rewrite_path(head.path, route.strip_prefix, route.add_prefix);
     if (!head.query.empty()) {
-        target += '?';
-        target += head.query;
+        out.target += '?';
+        out.target += head.query;
     }
 
-    std::string xff = combined(head.fields, "x-forwarded-for");
-    if (!xff.empty()) {
-        xff += ", ";
+    out.forwarded_for = combined(head.fields, "x-forwarded-for");
+    if (!out.forwarded_for.empty()) {
+        out.forwarded_for += ", ";
     }
-    xff += input.client_address;
-    std::string via = combined(head.fields, "via");
-    if (!via.empty()) {
-        via += ", ";
+    out.forwarded_for += input.client_address;
+    out.via = combined(head.fields, "via");
+    if (!out.via.empty()) {
+        out.via += ", ";
     }
-    via += via_value;
-    const std::string length = std::to_string(input.content_length);
+    out.via += via_value;
+    out.length = std::to_string(input.content_length);
 
-    std::vector<http1::Field> fields;
+    std::vector<http1::Field>& fields = out.fields;
+    fields.clear();
     fields.reserve(head.fields.size() + 8);
     bool has_host = false;
     for (const http1::Field& f : head.fields) {
@@ -155,12 +156,12 @@ bool append_upstream_request(std::string& out, const UpstreamRequestInput& input
         const std::string_view host = head.authority.empty() ? input.fallback_host : head.authority;
         fields.insert(fields.begin(), http1::Field{.name = "Host", .value = host});
     }
-    fields.push_back(http1::Field{.name = "X-Forwarded-For", .value = xff});
+    fields.push_back(http1::Field{.name = "X-Forwarded-For", .value = out.forwarded_for});
     fields.push_back(http1::Field{.name = "X-Forwarded-Proto", .value = input.scheme});
     if (!head.authority.empty()) {
         fields.push_back(http1::Field{.name = "X-Forwarded-Host", .value = head.authority});
     }
-    fields.push_back(http1::Field{.name = "Via", .value = via});
+    fields.push_back(http1::Field{.name = "Via", .value = out.via});
     // Framing last, after the operations, so that no configuration can change it (the
     // loop above already dropped the client's).
     if (has_ops(route.request_headers)) {
@@ -171,7 +172,7 @@ bool append_upstream_request(std::string& out, const UpstreamRequestInput& input
     switch (input.framing) {
         case UpstreamFraming::none: break;
         case UpstreamFraming::content_length:
-            fields.push_back(http1::Field{.name = "Content-Length", .value = length});
+            fields.push_back(http1::Field{.name = "Content-Length", .value = out.length});
             break;
         case UpstreamFraming::chunked:
             fields.push_back(http1::Field{.name = "Transfer-Encoding", .value = "chunked"});
@@ -183,12 +184,17 @@ bool append_upstream_request(std::string& out, const UpstreamRequestInput& input
         fields.push_back(http1::Field{.name = "Connection", .value = "upgrade"});
         fields.push_back(http1::Field{.name = "Upgrade", .value = input.upgrade});
     }
-    std::size_t size = head.method.size() + target.size() + 16;
-    for (const http1::Field& f : fields) {
+}
+
+bool append_upstream_request(std::string& out, const UpstreamRequestInput& input) {
+    UpstreamRequestFields request;
+    build_upstream_request(request, input);
+    std::size_t size = input.head->method.size() + request.target.size() + 16;
+    for (const http1::Field& f : request.fields) {
         size += f.name.size() + f.value.size() + 4;
     }
     out.reserve(out.size() + size);  // one allocation instead of a doubling per few fields
-    return http1::append_request_head(out, head.method, target, fields);
+    return http1::append_request_head(out, input.head->method, request.target, request.fields);
 }
 
 void forward_response_fields(std::vector<http1::Field>& out, std::span<const http1::Field> upstream,

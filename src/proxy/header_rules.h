@@ -57,6 +57,20 @@ struct UpstreamRequestInput {
     std::string_view upgrade;
 };
 
+// The request head to send upstream, as fields: views into the client's head, the route,
+// and the strings held here.
+struct UpstreamRequestFields {
+    std::string target;  // the rewritten path and query
+    std::vector<http1::Field> fields;
+    std::string forwarded_for;  // storage the fields point into
+    std::string via;
+    std::string length;
+};
+
+// Builds what append_upstream_request serializes (see there), for codecs that frame the
+// head themselves (HTTP/2).
+void build_upstream_request(UpstreamRequestFields& out, const UpstreamRequestInput& input);
+
 // Appends the request head to send upstream: the rewritten target, the client's fields
 // minus hop-by-hop ones and minus its framing (Content-Length and Transfer-Encoding are
 // written fresh from `framing`), X-Forwarded-For appended to, X-Forwarded-Proto and

@@ -20,6 +20,18 @@ namespace ringwall::proxy {
 
 namespace {
 
+tls::ClientOptions client_options(const config::Upstream& upstream) {
+    const config::UpstreamTls& settings = *upstream.tls;
+    return tls::ClientOptions{
+        .verify = settings.verify,
+        .ca_file = settings.ca_file,
+        .min_version = settings.min_tls13 ? tls::Version::tls1_3 : tls::Version::tls1_2,
+        .alpn = {upstream.protocol == config::UpstreamProtocol::http2 ? "h2" : "http/1.1"},
+        .certificate = settings.certificate,
+        .key = settings.key,
+    };
+}
+
 bool status_has_content(std::uint16_t status) noexcept {
     return status != 204 && status != 304 && status >= 200;
 }
@@ -157,11 +169,18 @@ void CompiledRoute::redirect(Exchange& exchange) const {
 Pipeline::Pipeline(std::shared_ptr<const config::Config> config) : config_(std::move(config)) {
     upstreams_.reserve(config_->upstreams.size());
     for (const config::Upstream& upstream : config_->upstreams) {
-        CompiledUpstream compiled{.config = &upstream, .backends = {}};
+        CompiledUpstream compiled{.config = &upstream, .backends = {}, .tls = nullptr};
         for (const config::Backend& backend : upstream.backends) {
             compiled.backends.push_back(CompiledBackend{
                 .config = &backend, .address = resolve(backend),
                 .key = backend.host + ":" + std::to_string(backend.port)});
+        }
+        if (upstream.tls) {
+            auto context = std::make_shared<const tls::ClientContext>(client_options(upstream));
+            if (context->setup_error() && setup_error_.empty()) {
+                setup_error_ = "upstreams[" + std::to_string(upstreams_.size()) + "].tls: " + *context->setup_error();
+            }
+            compiled.tls = std::move(context);
         }
         upstreams_.push_back(std::move(compiled));
     }

@@ -11,6 +11,7 @@
 #include "io/socket_address.h"
 #include "proxy/exchange.h"
 #include "proxy/route_matcher.h"
+#include "tls/client_context.h"
 
 namespace ringwall::proxy {
 
@@ -25,6 +26,8 @@ struct CompiledBackend {
 struct CompiledUpstream {
     const config::Upstream* config = nullptr;
     std::vector<CompiledBackend> backends;
+    // With [upstreams.tls]: verification, roots, ALPN and the sessions to resume.
+    std::shared_ptr<const tls::ClientContext> tls;
 };
 
 // A route with everything that can be computed at load time already computed, so that
@@ -67,6 +70,10 @@ class Pipeline {
 public:
     // Resolves upstream DNS names: build it on the main thread, never on a reactor.
     explicit Pipeline(std::shared_ptr<const config::Config> config);
+    // What kept an upstream's TLS settings from loading (a CA file without certificates,
+    // a client key that does not match), with the key's path; such a pipeline must not
+    // replace a running one.
+    const std::string& setup_error() const noexcept { return setup_error_; }
     Pipeline(const Pipeline&) = delete;
     Pipeline& operator=(const Pipeline&) = delete;
     ~Pipeline();
@@ -98,6 +105,7 @@ private:
     std::shared_ptr<const config::Config> config_;
     std::vector<CompiledRoute> routes_;
     std::vector<CompiledUpstream> upstreams_;
+    std::string setup_error_;
     files::MimeMap mime_types_;
     std::size_t max_head_size_ = 0;
 };

@@ -32,6 +32,79 @@ private:
 
 }  // namespace
 
+io::Task<io::RecvResult> UpstreamConnection::receive() {
+    if (tls_) {
+        co_return co_await tls_->next(tls_inflight_);
+    }
+    co_return co_await recv_.next();
+}
+
+io::Task<bool> UpstreamConnection::send(std::span<iovec> pieces, const io::Completion*& inflight) {
+    if (tls_) {
+        sealed_.clear();
+        for (const iovec& p : pieces) {
+            sealed_.append(static_cast<const char*>(p.iov_base), p.iov_len);
+        }
+        const bool sent = co_await tls_->send(sealed_, inflight);
+        if (sealed_.capacity() > 64 * 1024) {
+            std::string().swap(sealed_);  // an upload's chunk; idle connections keep nothing large
+        }
+        co_return sent;
+    }
+    std::size_t first = 0;
+    while (first < pieces.size()) {
+        if (pieces[first].iov_len == 0) {
+            ++first;
+            continue;
+        }
+        int sent;
+        if (first + 1 == pieces.size()) {
+            // One piece (a request head): plain send skips importing a msghdr and iovec.
+            io::SendOp op(reactor_, fd_,
+                          std::string_view(static_cast<const char*>(pieces[first].iov_base), pieces[first].iov_len));
+            inflight = &op;
+            sent = co_await op;
+        } else {
+            msghdr message{};
+            message.msg_iov = &pieces[first];
+            message.msg_iovlen = pieces.size() - first;
+            io::SendMsgOp op(reactor_, fd_, &message);
+            inflight = &op;
+            sent = co_await op;
+        }
+        inflight = nullptr;
+        if (sent <= 0) {
+            co_return false;
+        }
+        std::size_t left = static_cast<std::size_t>(sent);
+        while (left > 0 && first < pieces.size()) {
+            const std::size_t n = std::min(left, pieces[first].iov_len);
+            pieces[first].iov_base = static_cast<char*>(pieces[first].iov_base) + n;
+            pieces[first].iov_len -= n;
+            left -= n;
+            if (pieces[first].iov_len == 0) {
+                ++first;
+            }
+        }
+    }
+    co_return true;
+}
+
+bool UpstreamConnection::absorb_idle(std::string_view bytes) {
+    std::string plaintext;
+    if (tls_) {
+        if (!tls_->absorb(bytes, plaintext)) {
+            return false;
+        }
+        bytes = plaintext;
+    }
+    if (bytes.empty()) {
+        return true;
+    }
+    // An HTTP/1.1 backend has nothing to say between responses.
+    return h2_ != nullptr && h2_->feed(bytes) && !h2_->failed() && h2_->accepts_requests();
+}
+
 void UpstreamConnection::on_expire() noexcept {
     if (pool_ != nullptr) {
         pool_->expire(*this);
@@ -74,14 +147,24 @@ std::unique_ptr<UpstreamConnection> ConnectionPool::take() {
         idle_.pop_back();
         connection->disarm();
         connection->pool_ = nullptr;
-        // Anything waiting in the stream of an idle connection (end of stream, an error,
-        // stray bytes) means it cannot carry a request: the keep-alive close race, caught
+        // An end of stream, an error or stray bytes waiting in the stream of an idle
+        // connection mean it cannot carry a request: the keep-alive close race, caught
         // here at no cost instead of after sending.
-        io::RecvStream::NextOp probe = connection->recv().next();
-        if (!probe.await_ready()) {
+        bool usable = true;
+        for (;;) {
+            io::RecvStream::NextOp probe = connection->recv().next();
+            if (!probe.await_ready()) {
+                break;
+            }
+            const io::RecvResult waiting = probe.await_resume();
+            usable = waiting.kind == io::RecvResult::Kind::data && connection->absorb_idle(waiting.buffer.bytes());
+            if (!usable) {
+                break;
+            }
+        }
+        if (usable) {
             return connection;
         }
-        (void)probe.await_resume();
         discard(std::move(connection));
     }
     return nullptr;

@@ -14,6 +14,7 @@
 #include "lb/key_hash.h"
 #include "proxy/error_page.h"
 #include "proxy/header_rules.h"
+#include "proxy/upstream_attempt.h"
 #include "util/ascii.h"
 #include "util/log.h"
 
@@ -23,127 +24,6 @@ namespace {
 
 constexpr std::string_view crlf = "\r\n";
 constexpr std::string_view last_chunk = "0\r\n\r\n";
-
-std::uint64_t ms_of(config::Duration d) noexcept { return static_cast<std::uint64_t>(d.count()); }
-
-// Interrupts the upstream receive, or cancels the upstream operation in flight, when the
-// deadline passes. Lives in the exchange's frame; disarmed after every await it covers,
-// so it never fires into a connection that went back to its pool.
-class UpstreamDeadline final : public io::Timer {
-public:
-    explicit UpstreamDeadline(io::Reactor& reactor) noexcept : reactor_(reactor) {}
-
-    void watch(io::RecvStream& stream, std::uint64_t ms) noexcept {
-        stream_ = &stream;
-        op_ = nullptr;
-        fired = false;
-        reactor_.arm(*this, ms);
-    }
-    void watch(const io::Completion* op, std::uint64_t ms) noexcept {
-        stream_ = nullptr;
-        op_ = op;
-        fired = false;
-        reactor_.arm(*this, ms);
-    }
-
-    bool fired = false;
-
-private:
-    void on_expire() noexcept override {
-        fired = true;
-        if (op_ != nullptr) {
-            reactor_.cancel(op_);
-        } else if (stream_ != nullptr) {
-            stream_->interrupt();
-        }
-    }
-
-    io::Reactor& reactor_;
-    io::RecvStream* stream_ = nullptr;
-    const io::Completion* op_ = nullptr;
-};
-
-struct Failure {
-    std::uint16_t status = 502;
-    std::string detail;
-    bool retryable = false;      // nothing reached the backend that resending could repeat
-    bool backend_fault = true;   // counts against the backend's health and the breaker
-};
-
-struct AttemptOutcome {
-    bool done = false;  // a response (or an abort after its head) happened; else `failure`
-    Failure failure;
-    ForwardResult result;
-    bool backend_ok = true;
-    // When the backend's part ended, for its latency: set after a protocol switch, whose
-    // tunnel may last hours and says nothing about how fast the backend answers.
-    std::uint64_t answered_us = 0;
-};
-
-// The state one request shares between its attempts.
-struct Context {
-    const ForwardRequest& request;
-    UpstreamGroup& group;
-    io::Reactor& reactor;
-    UpstreamStats& stats;
-    std::uint64_t total_end_ms = 0;
-    bool is_head = false;
-    bool idempotent = false;
-    std::string_view upgrade;  // the protocol the client asks to switch to, if we may
-};
-
-std::uint64_t left_ms(const Context& ctx, std::uint64_t phase_ms) noexcept {
-    const std::uint64_t now = ctx.reactor.now_ms();
-    const std::uint64_t total_left = ctx.total_end_ms > now ? ctx.total_end_ms - now : 0;
-    return std::min(phase_ms, total_left);
-}
-
-// Sends every byte of `pieces` upstream; false on an error or when the deadline passed.
-io::Task<bool> send_pieces(Context& ctx, UpstreamConnection& connection, std::span<iovec> pieces,
-                           UpstreamDeadline& deadline) {
-    std::size_t first = 0;
-    while (first < pieces.size()) {
-        if (pieces[first].iov_len == 0) {
-            ++first;
-            continue;
-        }
-        int sent;
-        const std::uint64_t limit_ms = left_ms(ctx, ms_of(ctx.group.config().timeouts.idle_read));
-        if (first + 1 == pieces.size()) {
-            // One piece (a request head): plain send skips importing a msghdr and iovec.
-            io::SendOp op(ctx.reactor, connection.fd(),
-                          std::string_view(static_cast<const char*>(pieces[first].iov_base), pieces[first].iov_len));
-            deadline.watch(&op, limit_ms);
-            sent = co_await op;
-        } else {
-            msghdr message{};
-            message.msg_iov = &pieces[first];
-            message.msg_iovlen = pieces.size() - first;
-            io::SendMsgOp op(ctx.reactor, connection.fd(), &message);
-            deadline.watch(&op, limit_ms);
-            sent = co_await op;
-        }
-        deadline.disarm();
-        if (sent <= 0) {
-            co_return false;
-        }
-        std::size_t left = static_cast<std::size_t>(sent);
-        while (left > 0 && first < pieces.size()) {
-            const std::size_t n = std::min(left, pieces[first].iov_len);
-            pieces[first].iov_base = static_cast<char*>(pieces[first].iov_base) + n;
-            pieces[first].iov_len -= n;
-            left -= n;
-            if (pieces[first].iov_len == 0) {
-                ++first;
-            }
-        }
-    }
-    co_return true;
-}
-
-iovec piece(std::string_view bytes) noexcept {
-    return iovec{.iov_base = const_cast<char*>(bytes.data()), .iov_len = bytes.size()};
-}
 
 std::uint64_t affinity_hash(const UpstreamGroup& group, const ForwardRequest& request) {
     const std::string& key = group.config().hash_key;
@@ -174,12 +54,6 @@ UpstreamFraming framing_of(const http1::RequestHead& head) noexcept {
         case http1::BodyFraming::content_length: return UpstreamFraming::content_length;
         case http1::BodyFraming::chunked: return UpstreamFraming::chunked;
         default: return UpstreamFraming::none;
-    }
-}
-
-void release(Context& ctx, std::unique_ptr<UpstreamConnection> connection) {
-    if (connection) {
-        ctx.reactor.spawn(close_upstream(ctx.reactor, std::move(connection)));
     }
 }
 
@@ -230,33 +104,12 @@ io::Task<AttemptOutcome> attempt(Context& ctx, std::size_t backend, http1::Respo
     const config::Upstream& cfg = ctx.group.config();
     AttemptOutcome out;
 
-    std::unique_ptr<UpstreamConnection> connection = ctx.group.pool(backend).take();
-    const bool reused = connection != nullptr;
-    if (!reused) {
-        ConnectResult connected = co_await connect_upstream(ctx.reactor, *target.address, backend,
-                                                            left_ms(ctx, ms_of(cfg.timeouts.connect)));
-        ++ctx.stats.connects;
-        if (!connected.connection) {
-            ++ctx.stats.connect_failures;
-            out.failure = connected.timed_out
-                              ? Failure{.status = 504, .detail = "connect to " + target.key + " timed out",
-                                        .retryable = true, .backend_fault = true}
-                              : Failure{.status = 502,
-                                        .detail = "connect to " + target.key + " failed: " +
-                                                  std::strerror(connected.error),
-                                        .retryable = true, .backend_fault = true};
-            co_return out;
-        }
-        connection = std::move(connected.connection);
-        RINGWALL_LOG(debug, "upstream " + cfg.name + ": connected to " + target.key + " (connects " +
-                                std::to_string(ctx.stats.connects) + ", reused " +
-                                std::to_string(ctx.stats.reused) + " of " +
-                                std::to_string(ctx.stats.requests) + " requests)");
-    } else {
-        ++ctx.stats.reused;
+    Obtained obtained = co_await obtain_connection(ctx, backend, deadline);
+    if (!obtained.connection) {
+        out.failure = std::move(obtained.failure);
+        co_return out;
     }
-    ++ctx.stats.requests;
-    ++connection->requests;
+    std::unique_ptr<UpstreamConnection> connection = std::move(obtained.connection);
 
     // What may be retried after this point: an idempotent request whose body we have not
     // started to consume (we cannot replay it), when the connection died before any
@@ -355,7 +208,7 @@ io::Task<AttemptOutcome> attempt(Context& ctx, std::size_t backend, http1::Respo
         const std::uint64_t idle = ms_of(cfg.timeouts.idle_read);
         const std::uint64_t phase = started ? idle : std::min(idle, header_end_ms > now ? header_end_ms - now : 0);
         deadline.watch(connection->recv(), left_ms(ctx, phase));
-        io::RecvResult received = co_await connection->recv().next();
+        io::RecvResult received = co_await connection->receive();
         deadline.disarm();
         if (received.kind == io::RecvResult::Kind::interrupted) {
             release(ctx, std::move(connection));
@@ -516,6 +369,99 @@ std::string_view upgrade_wanted(const ForwardRequest& request) noexcept {
 
 }  // namespace
 
+std::uint64_t left_ms(const Context& ctx, std::uint64_t phase_ms) noexcept {
+    const std::uint64_t now = ctx.reactor.now_ms();
+    const std::uint64_t total_left = ctx.total_end_ms > now ? ctx.total_end_ms - now : 0;
+    return std::min(phase_ms, total_left);
+}
+
+void release(Context& ctx, std::unique_ptr<UpstreamConnection> connection) {
+    if (connection) {
+        ctx.reactor.spawn(close_upstream(ctx.reactor, std::move(connection)));
+    }
+}
+
+io::Task<bool> send_pieces(Context& ctx, UpstreamConnection& connection, std::span<iovec> pieces,
+                           UpstreamDeadline& deadline) {
+    const io::Completion* inflight = nullptr;
+    deadline.watch(nullptr, &inflight, left_ms(ctx, ms_of(ctx.group.config().timeouts.idle_read)));
+    const bool sent = co_await connection.send(pieces, inflight);
+    deadline.disarm();
+    co_return sent;
+}
+
+io::Task<Obtained> obtain_connection(Context& ctx, std::size_t backend, UpstreamDeadline& deadline) {
+    const CompiledUpstream& upstream = ctx.group.upstream();
+    const CompiledBackend& target = upstream.backends[backend];
+    const config::Upstream& cfg = ctx.group.config();
+    Obtained out;
+    out.connection = ctx.group.pool(backend).take();
+    if (out.connection) {
+        ++ctx.stats.reused;
+    } else {
+        const std::uint64_t connect_end_ms = ctx.reactor.now_ms() + left_ms(ctx, ms_of(cfg.timeouts.connect));
+        ConnectResult connected = co_await connect_upstream(ctx.reactor, *target.address, backend,
+                                                            connect_end_ms - ctx.reactor.now_ms());
+        ++ctx.stats.connects;
+        if (!connected.connection) {
+            ++ctx.stats.connect_failures;
+            out.failure = connected.timed_out
+                              ? Failure{.status = 504, .detail = "connect to " + target.key + " timed out",
+                                        .retryable = true, .backend_fault = true}
+                              : Failure{.status = 502,
+                                        .detail = "connect to " + target.key + " failed: " +
+                                                  std::strerror(connected.error),
+                                        .retryable = true, .backend_fault = true};
+            co_return out;
+        }
+        UpstreamConnection& connection = *connected.connection;
+        if (upstream.tls) {
+            const std::string_view server_name =
+                cfg.tls->server_name.empty() ? std::string_view(target.config->host) : cfg.tls->server_name;
+            connection.use_tls(std::make_unique<transport::TlsStream>(ctx.reactor, connection.fd(), connection.recv(),
+                                                                      upstream.tls, server_name, target.key));
+            const io::Completion* inflight = nullptr;
+            const std::uint64_t now = ctx.reactor.now_ms();
+            deadline.watch(&connection.recv(), &inflight, connect_end_ms > now ? connect_end_ms - now : 0);
+            const bool secured = co_await connection.tls()->handshake(inflight);
+            deadline.disarm();
+            if (!secured) {
+                const std::string_view reason = connection.tls()->session().failure_reason();
+                out.failure = Failure{
+                    .status = static_cast<std::uint16_t>(deadline.fired ? 504 : 502),
+                    .detail = "TLS handshake with " + target.key +
+                              (deadline.fired ? std::string(" timed out")
+                                              : " failed: " + std::string(reason.empty() ? "connection closed" : reason)),
+                    .retryable = true, .backend_fault = true};
+                ++ctx.stats.connect_failures;
+                // A refused certificate is a configuration matter an operator must see.
+                RINGWALL_LOG(warn, "upstream " + cfg.name + ": " + out.failure.detail);
+                release(ctx, std::move(connected.connection));
+                co_return out;
+            }
+        }
+        if (cfg.protocol == config::UpstreamProtocol::http2) {
+            if (upstream.tls && connection.tls()->session().alpn() != "h2") {
+                out.failure = Failure{.status = 502,
+                                      .detail = target.key + " did not agree to HTTP/2 (ALPN)",
+                                      .retryable = true, .backend_fault = true};
+                ++ctx.stats.connect_failures;
+                release(ctx, std::move(connected.connection));
+                co_return out;
+            }
+            connection.use_http2(std::make_unique<Http2Upstream>(http2_upstream_window));
+        }
+        out.connection = std::move(connected.connection);
+        RINGWALL_LOG(debug, "upstream " + cfg.name + ": connected to " + target.key + " (connects " +
+                                std::to_string(ctx.stats.connects) + ", reused " +
+                                std::to_string(ctx.stats.reused) + " of " +
+                                std::to_string(ctx.stats.requests) + " requests)");
+    }
+    ++ctx.stats.requests;
+    ++out.connection->requests;
+    co_return out;
+}
+
 bool is_idempotent(std::string_view method) noexcept {
     return method == "GET" || method == "HEAD" || method == "OPTIONS" || method == "PUT" ||
            method == "DELETE" || method == "TRACE";
@@ -545,7 +491,9 @@ io::Task<ForwardResult> forward(const ForwardRequest& request) {
                 .total_end_ms = reactor.now_ms() + ms_of(cfg.timeouts.total),
                 .is_head = is_head,
                 .idempotent = is_idempotent(request.head->method),
-                .upgrade = upgrade_wanted(request)};
+                // A tunnel relays socket bytes, so it needs a plain HTTP/1.1 connection.
+                .upgrade = cfg.tls || cfg.protocol != config::UpstreamProtocol::http1 ? std::string_view()
+                                                                                      : upgrade_wanted(request)};
     const std::uint64_t hash = group->needs_hash() ? affinity_hash(*group, request) : 0;
     std::unique_ptr<http1::ResponseParser> parser = upstreams.take_parser();
     UpstreamDeadline deadline(reactor);
@@ -581,7 +529,11 @@ io::Task<ForwardResult> forward(const ForwardRequest& request) {
         }
         tried[*backend] = 1;
         group->on_start(*backend);
-        AttemptOutcome outcome = co_await attempt(ctx, *backend, *parser, deadline);
+        // A named task: g++ 12 miscompiles co_await inside a conditional expression.
+        io::Task<AttemptOutcome> trying = cfg.protocol == config::UpstreamProtocol::http2
+                                              ? attempt_http2(ctx, *backend, deadline)
+                                              : attempt(ctx, *backend, *parser, deadline);
+        AttemptOutcome outcome = co_await trying;
         const std::uint64_t end_us = outcome.answered_us != 0 ? outcome.answered_us : reactor.now_ms() * 1000;
         const bool ok = outcome.done ? outcome.backend_ok : !outcome.failure.backend_fault;
         group->on_finish(*backend, ok, end_us - pick_us, end_us);

@@ -18,12 +18,13 @@
 #include "proxy/pipeline.h"
 #include "server/listener_role.h"
 #include "server/response_writer.h"
-#include "server/tls_stream.h"
+#include "transport/tls_stream.h"
 
 namespace ringwall::server {
 
 class Worker;
 class Http2Connection;
+using transport::TlsStream;
 
 // Lives in the frame of the coroutine serving it and belongs to one worker thread for
 // life. An idle keep-alive connection holds no receive or send memory: buffers are lent

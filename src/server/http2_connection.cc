@@ -7,7 +7,7 @@
 
 #include "io/ops.h"
 #include "server/access_log.h"
-#include "server/tls_stream.h"
+#include "transport/tls_stream.h"
 #include "server/worker.h"
 #include "util/ascii.h"
 #include "util/log.h"

@@ -18,10 +18,14 @@
 #include "proxy/pipeline.h"
 #include "server/http2_stream.h"
 
+namespace ringwall::transport {
+class TlsStream;
+}
+
 namespace ringwall::server {
 
 class Worker;
-class TlsStream;
+using transport::TlsStream;
 
 // Runs inside the frame of the connection that accepted the socket, which owns the socket,
 // its receive stream and the TLS session. One coroutine reads frames and writes what

@@ -107,13 +107,16 @@ public:
         names_.clear();
         values_.clear();
         for (const proxy::Field& field : start.fields) {
-            // Content-Length is ours to state, below.
-            if (http2::is_connection_specific(field.name) || util::iequals(field.name, "content-length")) {
+            // Content-Length is ours to state, below, when a body follows; without one (HEAD,
+            // 304) the handler's describes the representation and passes.
+            if (http2::is_connection_specific(field.name) ||
+                (start.has_body && util::iequals(field.name, "content-length"))) {
                 continue;
             }
             names_.push_back(lowercase(field.name));
             values_.emplace_back(field.value);
         }
+        declared_length_ = start.content_length;
         if (start.content_length && start.has_body) {
             names_.emplace_back("content-length");
             values_.push_back(std::to_string(*start.content_length));
@@ -138,6 +141,12 @@ public:
     }
 
     io::Task<bool> finish(std::span<const proxy::Field> trailers) override {
+        const bool bodiless = !submitted_ && trailers.empty() && declared_length_.value_or(0) == 0;
+        if (bodiless) {
+            // Nothing came after the head: one HEADERS frame with END_STREAM, which is
+            // how a gRPC "trailers-only" answer must look.
+            has_body_ = false;
+        }
         if (!submit()) {
             co_return false;
         }
@@ -182,6 +191,7 @@ private:
     std::vector<std::string> names_;
     std::vector<std::string> values_;
     std::uint16_t status_ = 200;
+    std::optional<std::uint64_t> declared_length_;
     bool has_body_ = true;
     bool submitted_ = false;
 };

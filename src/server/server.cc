@@ -123,6 +123,11 @@ int Server::run() {
         RINGWALL_LOG(error, config_->source + ": " + roles_.error);
         return 1;
     }
+    auto pipeline = std::make_shared<const proxy::Pipeline>(config_);
+    if (!pipeline->setup_error().empty()) {
+        RINGWALL_LOG(error, config_->source + ": " + pipeline->setup_error());
+        return 1;
+    }
     if (std::string error = open_listeners(*config_, listeners_); !error.empty()) {
         RINGWALL_LOG(error, error);
         return 1;
@@ -133,7 +138,6 @@ int Server::run() {
         RINGWALL_LOG(info, "kernel TLS is not available (no \"tls\" in net.ipv4.tcp_available_ulp); "
                            "records are encrypted in user space");
     }
-    auto pipeline = std::make_shared<const proxy::Pipeline>(config_);
     std::vector<std::future<std::string>> started;
     for (unsigned i = 0; i < worker_count_; ++i) {
         workers_.push_back(std::make_unique<Worker>(i, worker_count_, pipeline, sockets_for(i, listeners_)));
@@ -206,6 +210,13 @@ void Server::reload() {
         sd_notify("READY=1");
         return;
     }
+    auto pipeline = std::make_shared<const proxy::Pipeline>(loaded.config);
+    if (!pipeline->setup_error().empty()) {
+        RINGWALL_LOG(error, "reload failed: " + loaded.config->source + ": " + pipeline->setup_error() +
+                                "; keeping the running configuration");
+        sd_notify("READY=1");
+        return;
+    }
     std::map<std::string, ListenerGroup> added;
     if (std::string error = open_listeners(*loaded.config, added); !error.empty()) {
         for (auto& [key, group] : added) {
@@ -230,7 +241,6 @@ void Server::reload() {
     config_ = loaded.config;
     roles_ = std::move(roles);
     apply_log_settings(*config_);
-    auto pipeline = std::make_shared<const proxy::Pipeline>(config_);
     for (unsigned i = 0; i < workers_.size(); ++i) {
         workers_[i]->post_reload(pipeline, sockets_for(i, listeners_));
     }

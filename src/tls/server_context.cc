@@ -10,22 +10,11 @@
 
 #include <string_view>
 
+#include "tls/cipher_policy.h"
 #include "tls/session.h"
 #include "tls/ticket_keys.h"
 
 namespace ringwall::tls {
-namespace {
-
-// Forward secrecy and AEAD only: TLS 1.3 has nothing else; for 1.2 that means ECDHE with
-// GCM or ChaCha20-Poly1305 (Mozilla's "intermediate" profile).
-constexpr const char* tls1_3_suites =
-    "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256";
-constexpr const char* tls1_2_ciphers =
-    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
-    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
-    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
-
-}  // namespace
 
 ServerContext::ServerContext(ServerOptions options) : options_(std::move(options)), fallback_(make_context()) {}
 

@@ -2,6 +2,7 @@
 #include "tls/session.h"
 
 #include <openssl/err.h>
+#include <openssl/x509v3.h>
 
 #include <algorithm>
 #include <cstring>
@@ -85,6 +86,54 @@ struct SessionBio {
 
 Session::Session(const ServerContext& context, const SessionLimits& limits)
     : ssl_(SSL_new(context.initial_context())), limits_(limits) {
+    attach_bio();
+    if (!failed_) {
+        SSL_set_accept_state(ssl_.get());
+    }
+}
+
+Session::Session(const ClientContext& context, std::string_view server_name, std::string_view resumption_key,
+                 const SessionLimits& limits)
+    : ssl_(SSL_new(context.get())), resumption_key_(resumption_key), limits_(limits) {
+    attach_bio();
+    if (failed_) {
+        return;
+    }
+    SSL* ssl = ssl_.get();
+    const std::string name(server_name);
+    const bool is_ip = name.find(':') != std::string::npos ||
+                       name.find_first_not_of("0123456789.") == std::string::npos;
+    if (!name.empty() && !is_ip && SSL_set_tlsext_host_name(ssl, name.c_str()) != 1) {
+        fail("cannot set SNI");
+        return;
+    }
+    if (context.options().verify && !name.empty()) {
+        // An IP literal is matched against the certificate's IP SANs, a name against its
+        // DNS SANs (RFC 6125), never one as the other.
+        const bool named = is_ip ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), name.c_str()) == 1
+                                 : SSL_set1_host(ssl, name.c_str()) == 1;
+        if (!named) {
+            fail("cannot set the name to verify");
+            return;
+        }
+    }
+    if (SSL_SESSION* cached = context.recall(resumption_key_)) {
+        SSL_set_session(ssl, cached);
+        SSL_SESSION_free(cached);
+    }
+    SSL_set_connect_state(ssl);
+}
+
+Session::~Session() {
+    if (ssl_ != nullptr && handshake_done_ && !failed_) {
+        // Freed without both close_notify alerts, OpenSSL would take the connection for a
+        // truncated one and make its session unresumable; a connection we simply stop
+        // using (an idle backend connection, a client gone quiet) is no such attack.
+        SSL_set_shutdown(ssl_.get(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+    }
+}
+
+void Session::attach_bio() {
     if (ssl_ == nullptr) {
         fail("cannot create SSL");
         return;
@@ -97,7 +146,6 @@ Session::Session(const ServerContext& context, const SessionLimits& limits)
     BIO_set_data(bio, this);
     SSL_set_bio(ssl_.get(), bio, bio);  // one reference serves both directions
     SSL_set_app_data(ssl_.get(), this);
-    SSL_set_accept_state(ssl_.get());
 }
 
 bool Session::fail(std::string_view fallback) {
@@ -146,6 +194,11 @@ HandshakeStep Session::handshake() {
     const int error = SSL_get_error(ssl_.get(), result);
     if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
         return {HandshakeStatus::want_io, {}};
+    }
+    const long verified = SSL_get_verify_result(ssl_.get());
+    if (SSL_is_server(ssl_.get()) == 0 && verified != X509_V_OK) {
+        // OpenSSL's own reason is only "certificate verify failed"; say which check.
+        failure_ = std::string("the backend's certificate was refused: ") + X509_verify_cert_error_string(verified);
     }
     fail("handshake failed");
     return {HandshakeStatus::failed, failure_};

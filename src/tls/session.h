@@ -1,5 +1,6 @@
-// src/tls/session.h: one server-side TLS connection over in-memory buffers, sans-I/O: the
-// caller moves ciphertext between the socket and the session, plaintext to and from it.
+// src/tls/session.h: one TLS connection over in-memory buffers, sans-I/O: the caller moves
+// ciphertext between the socket and the session, plaintext to and from it. Server side for
+// listeners, client side for backends.
 #pragma once
 
 #include <cstddef>
@@ -12,6 +13,7 @@
 #include <optional>
 
 #include "tls/openssl_handles.h"
+#include "tls/client_context.h"
 #include "tls/record_layer.h"
 #include "tls/server_context.h"
 
@@ -52,6 +54,12 @@ class Session {
 public:
     // `context` must outlive the session.
     Session(const ServerContext& context, const SessionLimits& limits);
+    // A client: `server_name` is sent as SNI when it is a DNS name and, when the context
+    // verifies, is what the certificate must name (a DNS name or an IP address). Sessions
+    // are resumed and remembered under `resumption_key`.
+    Session(const ClientContext& context, std::string_view server_name, std::string_view resumption_key,
+            const SessionLimits& limits);
+    ~Session();
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
 
@@ -100,8 +108,10 @@ public:
     bool is_handshake_done() const noexcept { return handshake_done_; }
     bool peer_closed_cleanly() const noexcept { return peer_closed_cleanly_; }
     std::string_view failure_reason() const noexcept { return failure_; }
+    std::string_view resumption_key() const noexcept { return resumption_key_; }
 
 private:
+    void attach_bio();
     bool fail(std::string_view fallback);
     // After a TLS 1.3 handshake: keep the traffic secrets, what the accessors report, and
     // free the SSL object. `records_sent`: application-key records already written.
@@ -112,6 +122,7 @@ private:
     friend struct SessionBio;
 
     SslHandle ssl_;
+    std::string resumption_key_;  // clients only
     // What OpenSSL reads and writes through the session's BIO: plain strings that are
     // emptied as they are consumed, so an idle connection keeps no record-sized buffer
     // (a memory BIO never shrinks).

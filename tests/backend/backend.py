@@ -19,6 +19,7 @@ import os
 import re
 import signal
 import socket
+import ssl
 import struct
 import sys
 import termios
@@ -395,6 +396,9 @@ class Connection:
     def send_vec(self, bufs):
         """sendall for a list of buffers, gathered by sendmsg (no joined copy)."""
         self.sock.settimeout(self.server.io_timeout)
+        if isinstance(self.sock, ssl.SSLSocket):     # no sendmsg over TLS
+            self.sock.sendall(b"".join(bufs))
+            return
         bufs = [memoryview(b) for b in bufs if len(b)]
         for _ in range(1 << 30):
             if not bufs:
@@ -408,8 +412,16 @@ class Connection:
                     sent = 0
 
     def std_headers(self):
-        return [("x-backend", self.server.name), ("x-backend-connection", str(self.cid)),
-                ("x-backend-request", str(self.nreq))]
+        hs = [("x-backend", self.server.name), ("x-backend-connection", str(self.cid)),
+              ("x-backend-request", str(self.nreq))]
+        if isinstance(self.sock, ssl.SSLSocket):
+            peer = self.sock.getpeercert()
+            subject = ",".join(f"{k}={v}" for rdn in (peer or {}).get("subject", ()) for k, v in rdn)
+            hs += [("x-backend-tls", self.sock.version() or ""),
+                   ("x-backend-sni", getattr(self.sock, "sni", None) or "-"),
+                   ("x-backend-tls-resumed", "1" if self.sock.session_reused else "0"),
+                   ("x-backend-tls-client", subject or "-")]
+        return hs
 
     def respond(self, req, status, body=b"", headers=(), content_type="text/plain"):
         """A complete response with Content-Length (none for 1xx, 204 and 304)."""
@@ -820,6 +832,18 @@ def dispatch(c, req):
     return ep_default(c, req)
 
 
+def serve_tls_connection(server, sock, cid):
+    try:
+        sock.settimeout(server.io_timeout)
+        sock.do_handshake()
+    except (OSError, ssl.SSLError):
+        with server.lock:
+            server.active -= 1
+        sock.close()
+        return
+    serve_connection(server, sock, cid)
+
+
 def serve_connection(server, sock, cid):
     c = Connection(server, sock, cid)
     open_ = True
@@ -893,6 +917,9 @@ def main():
                     help="seconds a keep-alive connection may wait for a request (0 = forever)")
     ap.add_argument("--io-timeout", type=float, default=60.0,
                     help="seconds one read or write inside a request may take")
+    ap.add_argument("--tls-cert", help="serve TLS with this PEM chain (and --tls-key)")
+    ap.add_argument("--tls-key")
+    ap.add_argument("--tls-client-ca", help="require a client certificate issued by this CA")
     args = ap.parse_args()
     if args.host not in ("127.0.0.1", "::1", "localhost"):
         ap.error("loopback only: --host 127.0.0.1 or ::1")
@@ -917,6 +944,18 @@ def main():
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     threading.stack_size(512 * 1024)
+    tls = None
+    if args.tls_cert:
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(args.tls_cert, args.tls_key)
+        tls.set_alpn_protocols(["http/1.1"])
+        if args.tls_client_ca:
+            tls.load_verify_locations(args.tls_client_ca)
+            tls.verify_mode = ssl.CERT_REQUIRED
+
+        def remember_sni(sock, name, _context):
+            sock.sni = name
+        tls.sni_callback = remember_sni
 
     shown = f"[{args.host}]" if family == socket.AF_INET6 else args.host
     print(f"listening on {shown}:{port}", flush=True)
@@ -931,7 +970,10 @@ def main():
             server.connections += 1
             server.active += 1
             cid = server.connections
-        threading.Thread(target=serve_connection, args=(server, sock, cid), daemon=True).start()
+        target = serve_tls_connection if tls else serve_connection
+        args_ = (server, tls.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), cid) if tls \
+            else (server, sock, cid)
+        threading.Thread(target=target, args=args_, daemon=True).start()
 
 
 if __name__ == "__main__":

@@ -247,6 +247,7 @@ redirect.location = "/"
     EXPECT_EQ(printed.substr(start), R"([[upstreams]]
 name = "app"
 balance = "round_robin"
+protocol = "http1.1"
 [[upstreams.backends]]
 address = "127.0.0.1:9000"
 weight = 1

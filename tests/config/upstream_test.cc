@@ -282,6 +282,8 @@ open = "1s"
 [upstreams.retry]
 attempt = 1
 [upstreams.tls]
+verfy = false
+[upstreams.mirror]
 )"),
               (Errors{"t.toml:4:1: upstreams[0].nmae: unknown key \"nmae\"; did you mean "
                       "\"name\"?",
@@ -295,7 +297,9 @@ attempt = 1
                       "t.toml:16:1: upstreams[0].circuit_breaker.open: unknown key \"open\"",
                       "t.toml:18:1: upstreams[0].retry.attempt: unknown key \"attempt\"; did you "
                       "mean \"attempts\"?",
-                      "t.toml:19:12: upstreams[0].tls: unknown key \"tls\""}));
+                      "t.toml:20:1: upstreams[0].tls.verfy: unknown key \"verfy\"; did you mean "
+                      "\"verify\"?",
+                      "t.toml:21:12: upstreams[0].mirror: unknown key \"mirror\""}));
 }
 
 }  // namespace

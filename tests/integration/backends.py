@@ -19,10 +19,10 @@ class Backend:
     capture_dir: where the backend records requests and looks for its health file.
     """
 
-    def __init__(self, name, port=0, capture_dir=None, timeout=10.0):
+    def __init__(self, name, port=0, capture_dir=None, timeout=10.0, extra_args=()):
         self.name = name
         self.capture_dir = capture_dir
-        argv = [sys.executable, BACKEND, "--port", str(port), "--name", name]
+        argv = [sys.executable, BACKEND, "--port", str(port), "--name", name, *extra_args]
         if capture_dir:
             argv += ["--capture-dir", capture_dir]
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

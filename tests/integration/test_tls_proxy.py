@@ -60,7 +60,6 @@ path_prefix = "/"
 proxy = "app"
 """
         with Server(config) as server:
-            server.start()
             port = server.port
             for label, extra in (("HTTP/1.1", ("--http1.1",)), ("h2", ("--http2",))):
                 t.section(f"downloads through the proxy over TLS, {label}")

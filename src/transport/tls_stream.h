@@ -1,5 +1,6 @@
-// src/server/tls_stream.h: a downstream TLS connection driven by the reactor: ciphertext
-// moves between the socket and a tls::Session, plaintext between the session and the codec.
+// src/transport/tls_stream.h: a TLS connection driven by the reactor, to a client or to a
+// backend: ciphertext moves between the socket and a tls::Session, plaintext between the
+// session and the codec.
 #pragma once
 
 #include <cstdint>
@@ -11,14 +12,18 @@
 #include "io/task.h"
 #include "tls/session.h"
 
-namespace ringwall::server {
+namespace ringwall::transport {
 
 // One coroutine at a time reads (handshake, next) and one sends (send); the codec on top
 // never overlaps two reads or two sends, as with a plain socket.
 class TlsStream {
 public:
+    // The server side of a connection a listener accepted.
     TlsStream(io::Reactor& reactor, int fd, io::RecvStream& recv,
               std::shared_ptr<const tls::ServerContext> context);
+    // The client side of a connection to a backend; see tls::Session for the names.
+    TlsStream(io::Reactor& reactor, int fd, io::RecvStream& recv, std::shared_ptr<const tls::ClientContext> context,
+              std::string_view server_name, std::string_view resumption_key);
     TlsStream(const TlsStream&) = delete;
     TlsStream& operator=(const TlsStream&) = delete;
 
@@ -43,6 +48,11 @@ public:
     // Between requests: give back the plaintext and ciphertext buffers.
     void release_buffers() noexcept;
 
+    // For a pooled connection that received `ciphertext` while idle: decrypts it now and
+    // appends the plaintext to `plaintext`. False when the peer closed or the bytes were
+    // not valid records. Records without data (a TLS 1.3 session ticket) leave nothing.
+    bool absorb(std::string_view ciphertext, std::string& plaintext);
+
     const tls::Session& session() const noexcept { return session_; }
 
 private:
@@ -51,11 +61,11 @@ private:
     io::Reactor& reactor_;
     int fd_;
     io::RecvStream& recv_;
-    std::shared_ptr<const tls::ServerContext> context_;  // the session's callbacks point into it
+    std::shared_ptr<const void> context_;  // the session's callbacks point into it
     tls::Session session_;
     std::unique_ptr<char[]> plaintext_;
     std::string ciphertext_;
     bool close_notify_sent_ = false;
 };
 
-}  // namespace ringwall::server
+}  // namespace ringwall::transport

@@ -1,5 +1,5 @@
-// src/server/tls_stream.cc: moving TLS records between the socket and the session.
-#include "server/tls_stream.h"
+// src/transport/tls_stream.cc: moving TLS records between the socket and the session.
+#include "transport/tls_stream.h"
 
 #include <cerrno>
 #include <span>
@@ -8,7 +8,7 @@
 
 #include <openssl/ssl.h>
 
-namespace ringwall::server {
+namespace ringwall::transport {
 namespace {
 
 // One record's worth: a read never returns more than one record's plaintext anyway.
@@ -20,7 +20,16 @@ constexpr tls::SessionLimits session_limits{.max_pending_ciphertext = 64 * 1024 
 
 TlsStream::TlsStream(io::Reactor& reactor, int fd, io::RecvStream& recv,
                      std::shared_ptr<const tls::ServerContext> context)
-    : reactor_(reactor), fd_(fd), recv_(recv), context_(std::move(context)), session_(*context_, session_limits) {}
+    : reactor_(reactor), fd_(fd), recv_(recv), context_(context), session_(*context, session_limits) {}
+
+TlsStream::TlsStream(io::Reactor& reactor, int fd, io::RecvStream& recv,
+                     std::shared_ptr<const tls::ClientContext> context, std::string_view server_name,
+                     std::string_view resumption_key)
+    : reactor_(reactor),
+      fd_(fd),
+      recv_(recv),
+      context_(context),
+      session_(*context, server_name, resumption_key, session_limits) {}
 
 io::Task<bool> TlsStream::flush_ciphertext(const io::Completion*& inflight) {
     ciphertext_.clear();
@@ -123,10 +132,28 @@ io::Task<void> TlsStream::close_notify(const io::Completion*& inflight) {
     }
 }
 
+bool TlsStream::absorb(std::string_view ciphertext, std::string& plaintext) {
+    session_.feed_ciphertext(ciphertext);
+    char buffer[4096];
+    for (;;) {
+        const tls::ReadStep step = session_.read_plaintext(std::span<char>(buffer, sizeof buffer));
+        switch (step.status) {
+            case tls::ReadStatus::data:
+                plaintext.append(buffer, step.bytes);
+                break;
+            case tls::ReadStatus::need_more:
+                return true;
+            case tls::ReadStatus::closed:
+            case tls::ReadStatus::failed:
+                return false;
+        }
+    }
+}
+
 void TlsStream::release_buffers() noexcept {
     plaintext_.reset();
     std::string().swap(ciphertext_);
     session_.release_idle_memory();
 }
 
-}  // namespace ringwall::server
+}  // namespace ringwall::transport
