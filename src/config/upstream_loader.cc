@@ -189,6 +189,18 @@ Places load_upstream(Reader& in, const toml::table& table, const std::string& pa
     } else if (backends->is_array() && backends->as_array()->empty()) {
         in.error(backends->source(), child_path(path, "backends"), std::string(no_backends));
     }
+    const toml::node* check_path = nullptr;
+    if (const toml::node* health = table.get("health"); health != nullptr && health->is_table()) {
+        check_path = health->as_table()->get("check_path");
+    }
+    if (check_path != nullptr && !upstream.health.check_path.empty() &&
+        (upstream.tls || upstream.protocol != UpstreamProtocol::http1)) {
+        // Refused rather than run: plaintext HTTP/1.1 probes would fail against these
+        // backends and eject every one of them.
+        in.error(check_path->source(), child_path(child_path(path, "health"), "check_path"),
+                 "active health checks speak plain HTTP/1.1 and cannot yet reach backends behind "
+                 "[upstreams.tls] or protocol = \"http2\"; passive checks still apply");
+    }
     if (places.hash_key && !places.balance_refused &&
         upstream.balance != Balance::consistent_hash) {
         in.error(*places.hash_key, child_path(path, "hash_key"),

@@ -106,6 +106,18 @@ TEST(UpstreamTls, RefusesUnknownKeysAndVersions) {
     EXPECT_NE(unknown[0].find("verify"), std::string::npos) << unknown[0];  // the suggestion
 }
 
+TEST(UpstreamTls, ActiveChecksAreRefusedWhereTheyCannotReachTheBackends) {
+    const std::string message =
+        "upstreams[0].health.check_path: active health checks speak plain HTTP/1.1 and cannot yet reach "
+        "backends behind [upstreams.tls] or protocol = \"http2\"; passive checks still apply";
+    EXPECT_EQ(errors_of(upstream("[upstreams.health]\ncheck_path = \"/healthz\"\n[upstreams.tls]\n")),
+              (Errors{"t.toml:10:14: " + message}));
+    EXPECT_EQ(errors_of(upstream_with("protocol = \"http2\"\n[upstreams.health]\ncheck_path = \"/healthz\"\n")),
+              (Errors{"t.toml:7:14: " + message}));
+    EXPECT_EQ(load_clean(upstream("[upstreams.health]\ncheck_path = \"/healthz\"\n")).upstreams[0].health.check_path,
+              "/healthz");
+}
+
 TEST(UpstreamTls, PrintedConfigurationLoadsBackTheSame) {
     TempDir dir;
     const std::string ca = dir.make_file("ca.pem");
