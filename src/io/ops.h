@@ -2,10 +2,13 @@
 #pragma once
 
 #include <sys/socket.h>
+#include <sys/uio.h>
 
+#include <algorithm>
 #include <coroutine>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string_view>
 #include <utility>
 
@@ -186,6 +189,21 @@ private:
 
 inline SleepOp sleep_for(Reactor& reactor, std::uint64_t delay_ms) noexcept {
     return SleepOp(reactor, delay_ms);
+}
+
+// After a vectored send of `sent` bytes from pieces[first...]: trims what went out and
+// returns the index of the first piece with bytes left (pieces.size() when all went).
+inline std::size_t skip_sent(std::span<iovec> pieces, std::size_t first, std::size_t sent) noexcept {
+    while (sent > 0 && first < pieces.size()) {
+        const std::size_t n = std::min(sent, pieces[first].iov_len);
+        pieces[first].iov_base = static_cast<char*>(pieces[first].iov_base) + n;
+        pieces[first].iov_len -= n;
+        sent -= n;
+        if (pieces[first].iov_len == 0) {
+            ++first;
+        }
+    }
+    return first;
 }
 
 }  // namespace ringwall::io

@@ -76,16 +76,7 @@ io::Task<bool> UpstreamConnection::send(std::span<iovec> pieces, const io::Compl
         if (sent <= 0) {
             co_return false;
         }
-        std::size_t left = static_cast<std::size_t>(sent);
-        while (left > 0 && first < pieces.size()) {
-            const std::size_t n = std::min(left, pieces[first].iov_len);
-            pieces[first].iov_base = static_cast<char*>(pieces[first].iov_base) + n;
-            pieces[first].iov_len -= n;
-            left -= n;
-            if (pieces[first].iov_len == 0) {
-                ++first;
-            }
-        }
+        first = io::skip_sent(pieces, first, static_cast<std::size_t>(sent));
     }
     co_return true;
 }

@@ -493,16 +493,7 @@ io::Task<bool> Http1Connection::send_vectored(std::span<iovec> pieces) {
             ok = false;
             break;
         }
-        std::size_t left = static_cast<std::size_t>(sent);
-        while (left > 0 && first < pieces.size()) {
-            const std::size_t n = std::min(left, pieces[first].iov_len);
-            pieces[first].iov_base = static_cast<char*>(pieces[first].iov_base) + n;
-            pieces[first].iov_len -= n;
-            left -= n;
-            if (pieces[first].iov_len == 0) {
-                ++first;
-            }
-        }
+        first = io::skip_sent(pieces, first, static_cast<std::size_t>(sent));
     }
     disarm();
     co_return ok;
